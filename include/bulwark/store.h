@@ -1,0 +1,162 @@
+/*
+ * store.h — persistence of the register behind one interface.
+ *
+ * The only layer that speaks SQL. The SQLite back end (store_sqlite.c) is the embedded
+ * default: STRICT tables, foreign keys on, WAL, forward-only versioned migrations, an
+ * R*Tree over site locations. Every write happens inside a transaction; importers
+ * call bw_store_begin, put records, then commit or roll back as one unit.
+ *
+ * Ownership: bw_store_open returns a handle the caller frees with bw_store_close.
+ * Records passed to callbacks borrow the store's row buffers and are valid only during
+ * the callback. Thread-safety: one handle per thread.
+ */
+#ifndef BW_STORE_H
+#define BW_STORE_H
+
+#include "dep.h"
+#include "org.h"
+#include "pack.h"
+#include "site.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct bw_arena;
+struct bw_diag;
+typedef struct bw_store bw_store;
+
+/** The schema version this program writes (PRAGMA user_version). */
+#define BW_STORE_SCHEMA_VERSION 1
+
+/**
+ * Opens (creating if needed) the database at @p path and brings its schema up to
+ * date. Refuses a database written by a newer bulwark (BW_ESCHEMA).
+ */
+int bw_store_open(const char *path, struct bw_diag *d, bw_store **out);
+/** Closes the handle. Accepts NULL. */
+void bw_store_close(bw_store *s);
+
+/** Starts a write transaction (BEGIN IMMEDIATE). */
+int bw_store_begin(bw_store *s);
+/** Commits the transaction. */
+int bw_store_commit(bw_store *s);
+/** Rolls the transaction back; safe to call when none is open. */
+void bw_store_rollback(bw_store *s);
+
+/** Stores the bundled pack document (replacing any earlier one). */
+int bw_store_pack_set(bw_store *s, const char *bundle);
+/** Loads and parses the stored pack; BW_ENOTFOUND when the database was never initialised. */
+int bw_store_pack_get(bw_store *s, struct bw_diag *d, bw_pack **out);
+
+/* ---- writes: each fills @p d and returns BW_EEXIST / BW_EREF / BW_ESTORE on error ---- */
+
+/** Inserts a site, or with @p upsert replaces the one with the same id. */
+int bw_store_site_put(bw_store *s, const struct bw_site *site, int upsert, struct bw_diag *d);
+/** Inserts an organisation, or with @p upsert replaces it. */
+int bw_store_org_put(bw_store *s, const struct bw_org *org, int upsert, struct bw_diag *d);
+/** Inserts a dependency; both sites must exist. Duplicates are BW_EEXIST unless @p upsert. */
+int bw_store_dep_put(bw_store *s, const struct bw_dep *dep, int upsert, struct bw_diag *d);
+/** Inserts a role; the organisation and site must exist. */
+int bw_store_role_put(bw_store *s, const struct bw_role *role, int upsert, struct bw_diag *d);
+
+/* ---- reads ----------------------------------------------------------------------- */
+
+/** Filter for bw_store_sites_each: a site passes when its category is in the list
+ *  (or the list is empty). */
+struct bw_site_query {
+    const char *const *categories;
+    size_t ncategories;
+};
+
+typedef int (*bw_site_cb)(void *ud, const struct bw_site *s);
+typedef int (*bw_org_cb)(void *ud, const struct bw_org *o);
+typedef int (*bw_dep_cb)(void *ud, const struct bw_dep *d);
+typedef int (*bw_role_cb)(void *ud, const struct bw_role *r);
+
+/** Calls @p cb for every matching site in id order; a nonzero return stops and is returned. */
+int bw_store_sites_each(bw_store *s, const struct bw_site_query *q, bw_site_cb cb, void *ud);
+/** Copies one site into @p a; BW_ENOTFOUND when absent. */
+int bw_store_site_get(bw_store *s, const char *id, struct bw_arena *a, struct bw_site *out);
+/** Every organisation in id order. */
+int bw_store_orgs_each(bw_store *s, bw_org_cb cb, void *ud);
+/** Copies one organisation into @p a; BW_ENOTFOUND when absent. */
+int bw_store_org_get(bw_store *s, const char *id, struct bw_arena *a, struct bw_org *out);
+/** Dependencies, all (site_id NULL) or those where @p site_id is the site or the supplier. */
+int bw_store_deps_each(bw_store *s, const char *site_id, bw_dep_cb cb, void *ud);
+/** Roles, all (site_id NULL) or those at one site. */
+int bw_store_roles_each(bw_store *s, const char *site_id, bw_role_cb cb, void *ud);
+
+/** A site found by a radius query. */
+struct bw_near {
+    struct bw_site site; /**< strings owned by the arena passed to the query */
+    double distance_m;   /**< geodesic distance from the query point */
+};
+
+/**
+ * Sites within @p radius_m metres (geodesic, WGS84) of (lat, lon), nearest first (ties
+ * by id), at most @p limit (0 = all). The array and strings live in @p a.
+ */
+int bw_store_sites_near(bw_store *s, double lat, double lon, double radius_m, size_t limit,
+                        struct bw_arena *a, struct bw_near **out, size_t *n);
+
+/** Row counts. */
+struct bw_store_counts {
+    int64_t sites, orgs, deps, roles, designation_runs;
+};
+int bw_store_counts(bw_store *s, struct bw_store_counts *out);
+
+/** Per-category site counts: calls @p cb(ud, category, count, total_capacity). */
+int bw_store_category_counts(bw_store *s,
+                             int (*cb)(void *ud, const char *category, int64_t n, int64_t cap),
+                             void *ud);
+
+/* ---- designation ------------------------------------------------------------------ */
+
+/** One designation decision (only designated sites are stored). */
+struct bw_decision {
+    const char *site;    /**< site id */
+    const char *tier;    /**< capacity tier id, or NULL */
+    int critical;        /**< 1 when a CI significance criterion is met */
+    const char *reasons; /**< JSON array of reason strings */
+};
+
+/** A designation run's header. */
+struct bw_designation_run {
+    int64_t id;
+    const char *at;               /**< ISO 8601 UTC time */
+    const char *pack_id, *pack_version, *pack_hash, *criteria_version;
+    int64_t sites_considered, designated;
+};
+
+/** Saves a run and its designated sites; sets run->id. Call inside a transaction. */
+int bw_store_designation_save(bw_store *s, struct bw_designation_run *run,
+                              const struct bw_decision *dec, size_t n);
+/**
+ * The run with id @p run_id, or the latest when @p run_id is 0, or the one before the
+ * latest when @p run_id is -1. Strings live in @p a. BW_ENOTFOUND when there is none.
+ */
+int bw_store_designation_run(bw_store *s, int64_t run_id, struct bw_arena *a,
+                             struct bw_designation_run *out);
+/** The decisions of a run, in site id order. */
+int bw_store_designation_each(bw_store *s, int64_t run_id,
+                              int (*cb)(void *ud, const struct bw_decision *d), void *ud);
+
+/** Inputs of designation for each site: dependants and farthest dependant's distance. */
+struct bw_site_links {
+    int64_t dependants;  /**< distinct sites depending on it through supply dependencies */
+    double reach_km;     /**< geodesic distance to the farthest of them, km */
+};
+/** Calls @p cb for every site with its dependency summary, in id order. */
+int bw_store_sites_links_each(bw_store *s,
+                              int (*cb)(void *ud, const struct bw_site *site,
+                                        const struct bw_site_links *l),
+                              void *ud);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

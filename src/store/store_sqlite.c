@@ -1,0 +1,971 @@
+/*
+ * store_sqlite.c — the SQLite back end of store.h, the embedded default.
+ *
+ * Connection set-up: foreign keys on, WAL journal, synchronous=FULL (a committed import
+ * survives power loss), defensive mode, untrusted schema off, a busy timeout. The
+ * schema version lives in PRAGMA user_version and migrations from
+ * src/store/migrations/ run forward inside one transaction each.
+ *
+ * Statements used per record (inserts, lookups, radius queries) are prepared once
+ * and cached in the handle, which is what lets an import write a million sites in a
+ * few seconds and a radius query answer in tens of microseconds. Sites have an
+ * integer rowid shared with the R*Tree (point boxes; the R*Tree's 32-bit floats are
+ * rounded outward by SQLite, and every candidate is then checked with the exact
+ * geodesic distance). Thread-safety: one handle per thread.
+ */
+#include "store.h"
+#include "store_migrations.h"
+#include "alloc.h"
+#include "arena.h"
+#include "error.h"
+#include "geo.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum stmt_id {
+    ST_SITE_INSERT,
+    ST_SITE_UPDATE,
+    ST_SITE_ROWID,
+    ST_RTREE_PUT,
+    ST_ORG_EXISTS,
+    ST_ORG_INSERT,
+    ST_ORG_UPSERT,
+    ST_DEP_INSERT,
+    ST_DEP_UPSERT,
+    ST_ROLE_INSERT,
+    ST_ROLE_UPSERT,
+    ST_NEAR,
+    ST_SITE_GET,
+    ST_ORG_GET,
+    ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_SITE_INSERT] = "INSERT INTO site(id,name,category,lat,lon,footprint,capacity,operator,"
+                       "supplies,population,region,tags) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_SITE_UPDATE] = "UPDATE site SET name=?2,category=?3,lat=?4,lon=?5,footprint=?6,"
+                       "capacity=?7,operator=?8,supplies=?9,population=?10,region=?11,tags=?12 "
+                       "WHERE id=?1",
+    [ST_SITE_ROWID] = "SELECT rowid FROM site WHERE id=?",
+    [ST_RTREE_PUT] = "INSERT OR REPLACE INTO site_rtree(id,min_lat,max_lat,min_lon,max_lon) "
+                     "VALUES(?,?,?,?,?)",
+    [ST_ORG_EXISTS] = "SELECT 1 FROM org WHERE id=?",
+    [ST_ORG_INSERT] = "INSERT INTO org(id,name,type,mandate,sectors,regions,contact_name,"
+                      "contact_phone,contact_email) VALUES(?,?,?,?,?,?,?,?,?)",
+    [ST_ORG_UPSERT] = "INSERT INTO org(id,name,type,mandate,sectors,regions,contact_name,"
+                      "contact_phone,contact_email) VALUES(?,?,?,?,?,?,?,?,?) "
+                      "ON CONFLICT(id) DO UPDATE SET name=excluded.name,type=excluded.type,"
+                      "mandate=excluded.mandate,sectors=excluded.sectors,"
+                      "regions=excluded.regions,contact_name=excluded.contact_name,"
+                      "contact_phone=excluded.contact_phone,contact_email=excluded.contact_email",
+    [ST_DEP_INSERT] = "INSERT INTO dep(site,supplier,service,kind,redundancy_group,buffer_hours,"
+                      "directed) VALUES(?,?,?,?,?,?,?)",
+    [ST_DEP_UPSERT] = "INSERT OR REPLACE INTO dep(site,supplier,service,kind,redundancy_group,"
+                      "buffer_hours,directed) VALUES(?,?,?,?,?,?,?)",
+    [ST_ROLE_INSERT] = "INSERT INTO role(org,site,phase,description) VALUES(?,?,?,?)",
+    [ST_ROLE_UPSERT] = "INSERT OR REPLACE INTO role(org,site,phase,description) VALUES(?,?,?,?)",
+    [ST_NEAR] = "SELECT s.id,s.name,s.category,s.lat,s.lon,s.footprint,s.capacity,s.operator,"
+                "s.supplies,s.population,s.region,s.tags FROM site_rtree r "
+                "JOIN site s ON s.rowid=r.id "
+                "WHERE r.max_lat>=?1 AND r.min_lat<=?2 AND r.max_lon>=?3 AND r.min_lon<=?4",
+    [ST_SITE_GET] = "SELECT id,name,category,lat,lon,footprint,capacity,operator,supplies,"
+                    "population,region,tags FROM site WHERE id=?",
+    [ST_ORG_GET] = "SELECT id,name,type,mandate,sectors,regions,contact_name,contact_phone,"
+                   "contact_email FROM org WHERE id=?",
+};
+
+struct bw_store {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    int in_tx;
+};
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+static int db_error(bw_store *s, struct bw_diag *d, const char *what)
+{
+    return bw_diag_set(d, BW_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static sqlite3_stmt *stmt(bw_store *s, enum stmt_id id)
+{
+    if (!s->st[id] && sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                         &s->st[id], NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_reset(s->st[id]);
+    sqlite3_clear_bindings(s->st[id]);
+    return s->st[id];
+}
+
+static void bind_text(sqlite3_stmt *q, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, i);
+}
+
+static void bind_opt_i64(sqlite3_stmt *q, int i, int64_t v)
+{
+    if (v >= 0)
+        sqlite3_bind_int64(q, i, v);
+    else
+        sqlite3_bind_null(q, i);
+}
+
+static const char *col_text(sqlite3_stmt *q, int i)
+{
+    return (const char *)sqlite3_column_text(q, i);
+}
+
+static int64_t col_opt_i64(sqlite3_stmt *q, int i)
+{
+    return sqlite3_column_type(q, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, i);
+}
+
+static int exec(bw_store *s, const char *sql)
+{
+    return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? BW_OK : BW_ESTORE;
+}
+
+/* ---- open, migrate, close --------------------------------------------------------- */
+
+static int migrate(bw_store *s, struct bw_diag *d)
+{
+    sqlite3_stmt *q = NULL;
+    int version = 0;
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+        return db_error(s, d, "reading schema version");
+    if (sqlite3_step(q) == SQLITE_ROW)
+        version = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if (version > (int)bw__store_nmigrations)
+        return bw_diag_set(d, BW_ESCHEMA, NULL,
+                           "database schema version %d is newer than this program's %u", version,
+                           bw__store_nmigrations);
+    for (unsigned v = (unsigned)version; v < bw__store_nmigrations; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%u", v + 1);
+        if (exec(s, "BEGIN IMMEDIATE") || exec(s, bw__store_migrations[v]) || exec(s, pragma)) {
+            int rc = db_error(s, d, "migrating the schema");
+            exec(s, "ROLLBACK");
+            return rc;
+        }
+        if (exec(s, "COMMIT"))
+            return db_error(s, d, "committing the schema migration");
+    }
+    return BW_OK;
+}
+
+int bw_store_open(const char *path, struct bw_diag *d, bw_store **out)
+{
+    bw_store *s;
+    int rc;
+
+    *out = NULL;
+    s = bw_calloc(1, sizeof *s);
+    if (!s)
+        return BW_ENOMEM;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        bw_diag_file(d, path);
+        rc = bw_diag_set(d, BW_ESTORE, NULL, "cannot open database: %s",
+                         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    if (exec(s, "PRAGMA foreign_keys=ON") || exec(s, "PRAGMA journal_mode=WAL") ||
+        exec(s, "PRAGMA synchronous=FULL") || exec(s, "PRAGMA cache_size=-65536")) {
+        bw_diag_file(d, path);
+        rc = db_error(s, d, "configuring the database (is it a bulwark database?)");
+        goto fail;
+    }
+    rc = migrate(s, d);
+    if (rc) {
+        bw_diag_file(d, path);
+        goto fail;
+    }
+    *out = s;
+    return BW_OK;
+fail:
+    bw_store_close(s);
+    return rc;
+}
+
+void bw_store_close(bw_store *s)
+{
+    if (!s)
+        return;
+    if (s->in_tx)
+        bw_store_rollback(s);
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->st[i]);
+    if (s->db) {
+        /* Fold the WAL back into the main file so the database is one file at rest. */
+        sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+        sqlite3_close(s->db);
+    }
+    bw_free(s);
+}
+
+int bw_store_begin(bw_store *s)
+{
+    if (exec(s, "BEGIN IMMEDIATE"))
+        return BW_ESTORE;
+    s->in_tx = 1;
+    return BW_OK;
+}
+
+int bw_store_commit(bw_store *s)
+{
+    if (exec(s, "COMMIT"))
+        return BW_ESTORE;
+    s->in_tx = 0;
+    return BW_OK;
+}
+
+void bw_store_rollback(bw_store *s)
+{
+    if (s->in_tx)
+        exec(s, "ROLLBACK");
+    s->in_tx = 0;
+}
+
+/* ---- pack ------------------------------------------------------------------------- */
+
+static int meta_put(bw_store *s, const char *key, const char *value)
+{
+    sqlite3_stmt *q;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)", -1, &q,
+                           NULL) != SQLITE_OK)
+        return BW_ESTORE;
+    bind_text(q, 1, key);
+    bind_text(q, 2, value);
+    rc = sqlite3_step(q) == SQLITE_DONE ? BW_OK : BW_ESTORE;
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int bw_store_pack_set(bw_store *s, const char *bundle)
+{
+    return meta_put(s, "pack", bundle);
+}
+
+int bw_store_pack_get(bw_store *s, struct bw_diag *d, bw_pack **out)
+{
+    sqlite3_stmt *q;
+    int rc;
+
+    *out = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='pack'", -1, &q, NULL) !=
+        SQLITE_OK)
+        return db_error(s, d, "reading the pack");
+    if (sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_finalize(q);
+        return bw_diag_set(d, BW_ENOTFOUND, NULL,
+                           "the database has no pack yet: run `bulwark init` first");
+    }
+    rc = bw_pack_parse((const char *)sqlite3_column_text(q, 0),
+                       (size_t)sqlite3_column_bytes(q, 0), d, out);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* ---- writes ----------------------------------------------------------------------- */
+
+static int64_t site_rowid(bw_store *s, const char *id)
+{
+    sqlite3_stmt *q = stmt(s, ST_SITE_ROWID);
+    int64_t r = -1;
+
+    if (!q)
+        return -2;
+    bind_text(q, 1, id);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        r = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return r;
+}
+
+static int org_exists(bw_store *s, const char *id)
+{
+    sqlite3_stmt *q = stmt(s, ST_ORG_EXISTS);
+    int r;
+
+    if (!q)
+        return -1;
+    bind_text(q, 1, id);
+    r = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_reset(q);
+    return r;
+}
+
+int bw_store_site_put(bw_store *s, const struct bw_site *x, int upsert, struct bw_diag *d)
+{
+    sqlite3_stmt *q, *r;
+    int64_t rowid = -1;
+    int step;
+
+    if (x->operator_id) {
+        int e = org_exists(s, x->operator_id);
+        if (e < 0)
+            return db_error(s, d, "looking up the operator");
+        if (!e)
+            return bw_diag_set(d, BW_EREF, "operator",
+                               "unknown organisation '%s' (import organisations first)",
+                               x->operator_id);
+    }
+    if (upsert) {
+        rowid = site_rowid(s, x->id);
+        if (rowid == -2)
+            return db_error(s, d, "looking up the site");
+    }
+    q = stmt(s, rowid >= 0 ? ST_SITE_UPDATE : ST_SITE_INSERT);
+    if (!q)
+        return db_error(s, d, "preparing the site write");
+    bind_text(q, 1, x->id);
+    bind_text(q, 2, x->name);
+    bind_text(q, 3, x->category);
+    sqlite3_bind_double(q, 4, x->lat);
+    sqlite3_bind_double(q, 5, x->lon);
+    bind_text(q, 6, x->footprint);
+    bind_opt_i64(q, 7, x->capacity);
+    bind_text(q, 8, x->operator_id);
+    bind_text(q, 9, x->supplies);
+    bind_opt_i64(q, 10, x->population);
+    bind_text(q, 11, x->region);
+    bind_text(q, 12, x->tags);
+    step = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (step == SQLITE_CONSTRAINT_UNIQUE)
+        return bw_diag_set(d, BW_EEXIST, "id", "duplicate site id '%s'", x->id);
+    if (step != SQLITE_DONE)
+        return db_error(s, d, "writing the site");
+    if (rowid < 0)
+        rowid = sqlite3_last_insert_rowid(s->db);
+    r = stmt(s, ST_RTREE_PUT);
+    if (!r)
+        return db_error(s, d, "preparing the spatial index write");
+    sqlite3_bind_int64(r, 1, rowid);
+    sqlite3_bind_double(r, 2, x->lat);
+    sqlite3_bind_double(r, 3, x->lat);
+    sqlite3_bind_double(r, 4, x->lon);
+    sqlite3_bind_double(r, 5, x->lon);
+    step = sqlite3_step(r);
+    sqlite3_reset(r);
+    return step == SQLITE_DONE ? BW_OK : db_error(s, d, "writing the spatial index");
+}
+
+int bw_store_org_put(bw_store *s, const struct bw_org *o, int upsert, struct bw_diag *d)
+{
+    sqlite3_stmt *q = stmt(s, upsert ? ST_ORG_UPSERT : ST_ORG_INSERT);
+    int step;
+
+    if (!q)
+        return db_error(s, d, "preparing the organisation write");
+    bind_text(q, 1, o->id);
+    bind_text(q, 2, o->name);
+    bind_text(q, 3, o->type);
+    bind_text(q, 4, o->mandate);
+    bind_text(q, 5, o->sectors);
+    bind_text(q, 6, o->regions);
+    bind_text(q, 7, o->contact_name);
+    bind_text(q, 8, o->contact_phone);
+    bind_text(q, 9, o->contact_email);
+    step = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (step == SQLITE_CONSTRAINT_PRIMARYKEY || step == SQLITE_CONSTRAINT_UNIQUE)
+        return bw_diag_set(d, BW_EEXIST, "id", "duplicate organisation id '%s'", o->id);
+    return step == SQLITE_DONE ? BW_OK : db_error(s, d, "writing the organisation");
+}
+
+/* Resolves a site id to its rowid, reporting an unknown site against @p field. */
+static int resolve_site(bw_store *s, const char *id, const char *field, struct bw_diag *d,
+                        int64_t *rowid)
+{
+    *rowid = site_rowid(s, id);
+    if (*rowid == -2)
+        return db_error(s, d, "looking up a site");
+    if (*rowid < 0)
+        return bw_diag_set(d, BW_EREF, field, "unknown site '%s'", id);
+    return BW_OK;
+}
+
+int bw_store_dep_put(bw_store *s, const struct bw_dep *x, int upsert, struct bw_diag *d)
+{
+    sqlite3_stmt *q;
+    int64_t a, b;
+    int rc, step;
+
+    if ((rc = resolve_site(s, x->site, "site", d, &a)) ||
+        (rc = resolve_site(s, x->supplier, "supplier", d, &b)))
+        return rc;
+    q = stmt(s, upsert ? ST_DEP_UPSERT : ST_DEP_INSERT);
+    if (!q)
+        return db_error(s, d, "preparing the dependency write");
+    sqlite3_bind_int64(q, 1, a);
+    sqlite3_bind_int64(q, 2, b);
+    bind_text(q, 3, x->service);
+    sqlite3_bind_int(q, 4, (int)x->kind);
+    bind_text(q, 5, x->redundancy_group);
+    sqlite3_bind_double(q, 6, x->buffer_hours);
+    sqlite3_bind_int(q, 7, x->directed);
+    step = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (step == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return bw_diag_set(d, BW_EEXIST, "supplier",
+                           "duplicate dependency: '%s' already has %s '%s' from '%s'", x->site,
+                           bw_dep_kind_name(x->kind), x->service, x->supplier);
+    return step == SQLITE_DONE ? BW_OK : db_error(s, d, "writing the dependency");
+}
+
+int bw_store_role_put(bw_store *s, const struct bw_role *x, int upsert, struct bw_diag *d)
+{
+    sqlite3_stmt *q;
+    int64_t site;
+    int rc, step, e;
+
+    e = org_exists(s, x->org);
+    if (e < 0)
+        return db_error(s, d, "looking up the organisation");
+    if (!e)
+        return bw_diag_set(d, BW_EREF, "org", "unknown organisation '%s'", x->org);
+    if ((rc = resolve_site(s, x->site, "site", d, &site)))
+        return rc;
+    q = stmt(s, upsert ? ST_ROLE_UPSERT : ST_ROLE_INSERT);
+    if (!q)
+        return db_error(s, d, "preparing the role write");
+    bind_text(q, 1, x->org);
+    sqlite3_bind_int64(q, 2, site);
+    bind_text(q, 3, x->phase);
+    bind_text(q, 4, x->description);
+    step = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (step == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return bw_diag_set(d, BW_EEXIST, "phase",
+                           "duplicate role: '%s' already has phase '%s' at '%s'", x->org,
+                           x->phase, x->site);
+    return step == SQLITE_DONE ? BW_OK : db_error(s, d, "writing the role");
+}
+
+/* ---- reads ------------------------------------------------------------------------ */
+
+/* Fills @p x from the 12 site columns starting at column 0 (strings borrowed). */
+static void row_site(sqlite3_stmt *q, struct bw_site *x)
+{
+    x->id = col_text(q, 0);
+    x->name = col_text(q, 1);
+    x->category = col_text(q, 2);
+    x->lat = sqlite3_column_double(q, 3);
+    x->lon = sqlite3_column_double(q, 4);
+    x->footprint = col_text(q, 5);
+    x->capacity = col_opt_i64(q, 6);
+    x->operator_id = col_text(q, 7);
+    x->supplies = col_text(q, 8);
+    x->population = col_opt_i64(q, 9);
+    x->region = col_text(q, 10);
+    x->tags = col_text(q, 11);
+}
+
+static void row_org(sqlite3_stmt *q, struct bw_org *o)
+{
+    o->id = col_text(q, 0);
+    o->name = col_text(q, 1);
+    o->type = col_text(q, 2);
+    o->mandate = col_text(q, 3);
+    o->sectors = col_text(q, 4);
+    o->regions = col_text(q, 5);
+    o->contact_name = col_text(q, 6);
+    o->contact_phone = col_text(q, 7);
+    o->contact_email = col_text(q, 8);
+}
+
+static const char *dup(struct bw_arena *a, const char *s, int *oom)
+{
+    char *c;
+
+    if (!s)
+        return NULL;
+    c = bw_arena_strndup(a, s, strlen(s));
+    if (!c)
+        *oom = 1;
+    return c;
+}
+
+static int copy_site(struct bw_arena *a, struct bw_site *x)
+{
+    int oom = 0;
+
+    x->id = dup(a, x->id, &oom);
+    x->name = dup(a, x->name, &oom);
+    x->category = dup(a, x->category, &oom);
+    x->footprint = dup(a, x->footprint, &oom);
+    x->operator_id = dup(a, x->operator_id, &oom);
+    x->supplies = dup(a, x->supplies, &oom);
+    x->region = dup(a, x->region, &oom);
+    x->tags = dup(a, x->tags, &oom);
+    return oom ? BW_ENOMEM : BW_OK;
+}
+
+static int step_done(int step)
+{
+    return step == SQLITE_DONE ? BW_OK : BW_ESTORE;
+}
+
+int bw_store_sites_each(bw_store *s, const struct bw_site_query *qry, bw_site_cb cb, void *ud)
+{
+    static const char base[] = "SELECT id,name,category,lat,lon,footprint,capacity,operator,"
+                               "supplies,population,region,tags FROM site";
+    sqlite3_stmt *q = NULL;
+    char *sql = NULL;
+    size_t nc = qry ? qry->ncategories : 0;
+    int rc = BW_OK, step;
+
+    /* "category IN (?,?,...)" with one placeholder per category. */
+    sql = bw_malloc(sizeof base + 64 + nc * 2);
+    if (!sql)
+        return BW_ENOMEM;
+    memcpy(sql, base, sizeof base);
+    if (nc) {
+        size_t off = sizeof base - 1;
+        memcpy(sql + off, " WHERE category IN (", 20);
+        off += 20;
+        for (size_t i = 0; i < nc; i++) {
+            sql[off++] = i ? ',' : '?';
+            if (i)
+                sql[off++] = '?';
+        }
+        sql[off++] = ')';
+        sql[off] = '\0';
+    }
+    memcpy(sql + strlen(sql), " ORDER BY id", 13);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        bw_free(sql);
+        return BW_ESTORE;
+    }
+    bw_free(sql);
+    for (size_t i = 0; i < nc; i++)
+        bind_text(q, (int)i + 1, qry->categories[i]);
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        struct bw_site x;
+        row_site(q, &x);
+        if ((rc = cb(ud, &x)) != 0)
+            break;
+    }
+    if (!rc)
+        rc = step_done(step);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int bw_store_site_get(bw_store *s, const char *id, struct bw_arena *a, struct bw_site *out)
+{
+    sqlite3_stmt *q = stmt(s, ST_SITE_GET);
+    int rc = BW_ENOTFOUND;
+
+    if (!q)
+        return BW_ESTORE;
+    bind_text(q, 1, id);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        row_site(q, out);
+        rc = copy_site(a, out);
+    }
+    sqlite3_reset(q);
+    return rc;
+}
+
+int bw_store_org_get(bw_store *s, const char *id, struct bw_arena *a, struct bw_org *out)
+{
+    sqlite3_stmt *q = stmt(s, ST_ORG_GET);
+    int rc = BW_ENOTFOUND, oom = 0;
+
+    if (!q)
+        return BW_ESTORE;
+    bind_text(q, 1, id);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        row_org(q, out);
+        out->id = dup(a, out->id, &oom);
+        out->name = dup(a, out->name, &oom);
+        out->type = dup(a, out->type, &oom);
+        out->mandate = dup(a, out->mandate, &oom);
+        out->sectors = dup(a, out->sectors, &oom);
+        out->regions = dup(a, out->regions, &oom);
+        out->contact_name = dup(a, out->contact_name, &oom);
+        out->contact_phone = dup(a, out->contact_phone, &oom);
+        out->contact_email = dup(a, out->contact_email, &oom);
+        rc = oom ? BW_ENOMEM : BW_OK;
+    }
+    sqlite3_reset(q);
+    return rc;
+}
+
+int bw_store_orgs_each(bw_store *s, bw_org_cb cb, void *ud)
+{
+    sqlite3_stmt *q;
+    int rc = BW_OK, step;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id,name,type,mandate,sectors,regions,contact_name,"
+                           "contact_phone,contact_email FROM org ORDER BY id",
+                           -1, &q, NULL) != SQLITE_OK)
+        return BW_ESTORE;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        struct bw_org o;
+        row_org(q, &o);
+        if ((rc = cb(ud, &o)) != 0)
+            break;
+    }
+    if (!rc)
+        rc = step_done(step);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int bw_store_deps_each(bw_store *s, const char *site_id, bw_dep_cb cb, void *ud)
+{
+    sqlite3_stmt *q;
+    int rc = BW_OK, step;
+    const char *sql =
+        site_id ? "SELECT a.id,b.id,d.service,d.kind,d.redundancy_group,d.buffer_hours,d.directed "
+                  "FROM dep d JOIN site a ON a.rowid=d.site JOIN site b ON b.rowid=d.supplier "
+                  "WHERE a.id=?1 OR b.id=?1 ORDER BY a.id,b.id,d.service,d.kind"
+                : "SELECT a.id,b.id,d.service,d.kind,d.redundancy_group,d.buffer_hours,d.directed "
+                  "FROM dep d JOIN site a ON a.rowid=d.site JOIN site b ON b.rowid=d.supplier "
+                  "ORDER BY a.id,b.id,d.service,d.kind";
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return BW_ESTORE;
+    if (site_id)
+        bind_text(q, 1, site_id);
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        struct bw_dep x = {col_text(q, 0),
+                           col_text(q, 1),
+                           col_text(q, 2),
+                           (enum bw_dep_kind)sqlite3_column_int(q, 3),
+                           col_text(q, 4),
+                           sqlite3_column_double(q, 5),
+                           sqlite3_column_int(q, 6)};
+        if ((rc = cb(ud, &x)) != 0)
+            break;
+    }
+    if (!rc)
+        rc = step_done(step);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int bw_store_roles_each(bw_store *s, const char *site_id, bw_role_cb cb, void *ud)
+{
+    sqlite3_stmt *q;
+    int rc = BW_OK, step;
+    const char *sql = site_id ? "SELECT r.org,s.id,r.phase,r.description FROM role r "
+                                "JOIN site s ON s.rowid=r.site WHERE s.id=?1 "
+                                "ORDER BY r.org,s.id,r.phase"
+                              : "SELECT r.org,s.id,r.phase,r.description FROM role r "
+                                "JOIN site s ON s.rowid=r.site ORDER BY r.org,s.id,r.phase";
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return BW_ESTORE;
+    if (site_id)
+        bind_text(q, 1, site_id);
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        struct bw_role x = {col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3)};
+        if ((rc = cb(ud, &x)) != 0)
+            break;
+    }
+    if (!rc)
+        rc = step_done(step);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static int near_cmp(const void *a, const void *b)
+{
+    const struct bw_near *x = a, *y = b;
+    if (x->distance_m != y->distance_m)
+        return x->distance_m < y->distance_m ? -1 : 1;
+    return strcmp(x->site.id, y->site.id);
+}
+
+int bw_store_sites_near(bw_store *s, double lat, double lon, double radius_m, size_t limit,
+                        struct bw_arena *a, struct bw_near **out, size_t *n)
+{
+    struct bw_bbox box[2];
+    struct bw_near *v = NULL;
+    size_t cap = 0, len = 0;
+    int nbox, rc = BW_OK;
+
+    *out = NULL;
+    *n = 0;
+    if (!bw_geo_valid(lat, lon) || !(radius_m >= 0))
+        return BW_EINVAL;
+    nbox = bw_geo_bbox_radius(lat, lon, radius_m, box);
+    for (int b = 0; b < nbox && !rc; b++) {
+        sqlite3_stmt *q = stmt(s, ST_NEAR);
+        int step;
+        if (!q)
+            return BW_ESTORE;
+        sqlite3_bind_double(q, 1, box[b].min_lat);
+        sqlite3_bind_double(q, 2, box[b].max_lat);
+        sqlite3_bind_double(q, 3, box[b].min_lon);
+        sqlite3_bind_double(q, 4, box[b].max_lon);
+        while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+            struct bw_site x;
+            double dist;
+            row_site(q, &x);
+            dist = bw_geo_distance(lat, lon, x.lat, x.lon);
+            if (dist > radius_m)
+                continue;
+            if (len == cap) {
+                size_t ncap = cap ? cap * 2 : 64, bytes;
+                struct bw_near *nv;
+                if (bw_mul_size(ncap, sizeof *nv, &bytes) || !(nv = bw_realloc(v, bytes))) {
+                    rc = BW_ENOMEM;
+                    break;
+                }
+                v = nv;
+                cap = ncap;
+            }
+            v[len].site = x;
+            v[len].distance_m = dist;
+            if ((rc = copy_site(a, &v[len].site)) != 0)
+                break;
+            len++;
+        }
+        if (!rc && step != SQLITE_DONE)
+            rc = BW_ESTORE;
+        sqlite3_reset(q);
+    }
+    if (!rc && len) {
+        size_t keep = limit && limit < len ? limit : len;
+        qsort(v, len, sizeof *v, near_cmp);
+        *out = bw_arena_alloc(a, keep * sizeof *v);
+        if (!*out)
+            rc = BW_ENOMEM;
+        else {
+            memcpy(*out, v, keep * sizeof *v);
+            *n = keep;
+        }
+    }
+    bw_free(v);
+    return rc;
+}
+
+static int64_t count(bw_store *s, const char *sql)
+{
+    sqlite3_stmt *q;
+    int64_t n = -1;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
+int bw_store_counts(bw_store *s, struct bw_store_counts *c)
+{
+    c->sites = count(s, "SELECT count(*) FROM site");
+    c->orgs = count(s, "SELECT count(*) FROM org");
+    c->deps = count(s, "SELECT count(*) FROM dep");
+    c->roles = count(s, "SELECT count(*) FROM role");
+    c->designation_runs = count(s, "SELECT count(*) FROM designation_run");
+    return (c->sites < 0 || c->orgs < 0 || c->deps < 0 || c->roles < 0 || c->designation_runs < 0)
+               ? BW_ESTORE
+               : BW_OK;
+}
+
+int bw_store_category_counts(bw_store *s,
+                             int (*cb)(void *ud, const char *category, int64_t n, int64_t cap),
+                             void *ud)
+{
+    sqlite3_stmt *q;
+    int rc = BW_OK, step;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT category,count(*),coalesce(sum(capacity),0) FROM site "
+                           "GROUP BY category ORDER BY count(*) DESC, category",
+                           -1, &q, NULL) != SQLITE_OK)
+        return BW_ESTORE;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW)
+        if ((rc = cb(ud, col_text(q, 0), sqlite3_column_int64(q, 1),
+                     sqlite3_column_int64(q, 2))) != 0)
+            break;
+    if (!rc)
+        rc = step_done(step);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* ---- designation ------------------------------------------------------------------ */
+
+int bw_store_designation_save(bw_store *s, struct bw_designation_run *run,
+                              const struct bw_decision *dec, size_t n)
+{
+    sqlite3_stmt *q;
+    int rc = BW_OK;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO designation_run(at,pack_id,pack_version,pack_hash,"
+                           "criteria_version,sites_considered,designated) VALUES(?,?,?,?,?,?,?)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return BW_ESTORE;
+    bind_text(q, 1, run->at);
+    bind_text(q, 2, run->pack_id);
+    bind_text(q, 3, run->pack_version);
+    bind_text(q, 4, run->pack_hash);
+    bind_text(q, 5, run->criteria_version);
+    sqlite3_bind_int64(q, 6, run->sites_considered);
+    sqlite3_bind_int64(q, 7, run->designated);
+    rc = step_done(sqlite3_step(q));
+    sqlite3_finalize(q);
+    if (rc)
+        return rc;
+    run->id = sqlite3_last_insert_rowid(s->db);
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO designation(run,site,tier,critical,reasons) "
+                           "VALUES(?,?,?,?,?)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return BW_ESTORE;
+    for (size_t i = 0; i < n && !rc; i++) {
+        sqlite3_reset(q);
+        sqlite3_bind_int64(q, 1, run->id);
+        bind_text(q, 2, dec[i].site);
+        bind_text(q, 3, dec[i].tier);
+        sqlite3_bind_int(q, 4, dec[i].critical);
+        bind_text(q, 5, dec[i].reasons);
+        rc = step_done(sqlite3_step(q));
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int bw_store_designation_run(bw_store *s, int64_t run_id, struct bw_arena *a,
+                             struct bw_designation_run *out)
+{
+    sqlite3_stmt *q;
+    int rc = BW_ENOTFOUND, oom = 0;
+    const char *sql = run_id > 0 ? "SELECT * FROM designation_run WHERE id=?1"
+                      : run_id == 0
+                          ? "SELECT * FROM designation_run ORDER BY id DESC LIMIT 1"
+                          : "SELECT * FROM designation_run ORDER BY id DESC LIMIT 1 OFFSET 1";
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return BW_ESTORE;
+    if (run_id > 0)
+        sqlite3_bind_int64(q, 1, run_id);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(q, 0);
+        out->at = dup(a, col_text(q, 1), &oom);
+        out->pack_id = dup(a, col_text(q, 2), &oom);
+        out->pack_version = dup(a, col_text(q, 3), &oom);
+        out->pack_hash = dup(a, col_text(q, 4), &oom);
+        out->criteria_version = dup(a, col_text(q, 5), &oom);
+        out->sites_considered = sqlite3_column_int64(q, 6);
+        out->designated = sqlite3_column_int64(q, 7);
+        rc = oom ? BW_ENOMEM : BW_OK;
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int bw_store_designation_each(bw_store *s, int64_t run_id,
+                              int (*cb)(void *ud, const struct bw_decision *d), void *ud)
+{
+    sqlite3_stmt *q;
+    int rc = BW_OK, step;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT site,tier,critical,reasons FROM designation WHERE run=? "
+                           "ORDER BY site",
+                           -1, &q, NULL) != SQLITE_OK)
+        return BW_ESTORE;
+    sqlite3_bind_int64(q, 1, run_id);
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        struct bw_decision d = {col_text(q, 0), col_text(q, 1), sqlite3_column_int(q, 2),
+                                col_text(q, 3)};
+        if ((rc = cb(ud, &d)) != 0)
+            break;
+    }
+    if (!rc)
+        rc = step_done(step);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int bw_store_sites_links_each(bw_store *s,
+                              int (*cb)(void *ud, const struct bw_site *site,
+                                        const struct bw_site_links *l),
+                              void *ud)
+{
+    /* Per supplier: distinct dependants and the farthest one, from one ordered scan of
+     * the supply dependencies; then one ordered scan of the sites. */
+    sqlite3_stmt *q = NULL;
+    struct bw_site_links *links = NULL;
+    int64_t maxrow = count(s, "SELECT coalesce(max(rowid),0) FROM site"), prev_sup = -1,
+            prev_site = -1;
+    int rc = BW_OK, step;
+
+    if (maxrow < 0)
+        return BW_ESTORE;
+    links = bw_calloc((size_t)maxrow + 1, sizeof *links);
+    if (!links)
+        return BW_ENOMEM;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT d.supplier,d.site,a.lat,a.lon,b.lat,b.lon FROM dep d "
+                           "JOIN site a ON a.rowid=d.site JOIN site b ON b.rowid=d.supplier "
+                           "WHERE d.kind=0 ORDER BY d.supplier,d.site",
+                           -1, &q, NULL) != SQLITE_OK) {
+        rc = BW_ESTORE;
+        goto out;
+    }
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t sup = sqlite3_column_int64(q, 0), site = sqlite3_column_int64(q, 1);
+        double km;
+        if (sup == prev_sup && site == prev_site)
+            continue;
+        prev_sup = sup;
+        prev_site = site;
+        km = bw_geo_distance(sqlite3_column_double(q, 4), sqlite3_column_double(q, 5),
+                             sqlite3_column_double(q, 2), sqlite3_column_double(q, 3)) /
+             1000.0;
+        links[sup].dependants++;
+        if (km > links[sup].reach_km)
+            links[sup].reach_km = km;
+    }
+    rc = step_done(step);
+    sqlite3_finalize(q);
+    q = NULL;
+    if (rc)
+        goto out;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id,name,category,lat,lon,footprint,capacity,operator,"
+                           "supplies,population,region,tags,rowid FROM site ORDER BY id",
+                           -1, &q, NULL) != SQLITE_OK) {
+        rc = BW_ESTORE;
+        goto out;
+    }
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        struct bw_site x;
+        row_site(q, &x);
+        if ((rc = cb(ud, &x, &links[sqlite3_column_int64(q, 12)])) != 0)
+            break;
+    }
+    if (!rc)
+        rc = step_done(step);
+out:
+    sqlite3_finalize(q);
+    bw_free(links);
+    return rc;
+}
