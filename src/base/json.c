@@ -1,0 +1,39 @@
+/*
+ * json.c — small JSON writing helpers shared by every layer that emits JSON by hand
+ * (exports, designation reasons), where building a jansson tree would cost more than
+ * the output itself. Pure functions; thread-safe.
+ */
+#include "json.h"
+#include "buf.h"
+
+int bw_json_put_string(struct bw_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
+    int rc = bw_buf_putc(b, '"');
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        rc = bw_buf_append(b, s + run, i - run);
+        run = i + 1;
+        if (rc)
+            break;
+        if (c == '"')
+            rc = bw_buf_puts(b, "\\\"");
+        else if (c == '\\')
+            rc = bw_buf_puts(b, "\\\\");
+        else if (c == '\n')
+            rc = bw_buf_puts(b, "\\n");
+        else if (c == '\t')
+            rc = bw_buf_puts(b, "\\t");
+        else {
+            char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+            rc = bw_buf_puts(b, esc);
+        }
+    }
+    if (!rc)
+        rc = bw_buf_append(b, s + run, n - run);
+    return rc ? rc : bw_buf_putc(b, '"');
+}

@@ -1,0 +1,298 @@
+/*
+ * geojson.c — streaming FeatureCollection reader and JSON string writer.
+ *
+ * The scanner walks the top-level object member by member. For "features" it steps
+ * through the array and returns each element's byte range to jansson; every other
+ * member's value is also parsed by jansson (so the whole file is strictly validated),
+ * and "type" must be "FeatureCollection". A value's extent is found by a small skipper
+ * that understands strings, escapes and nesting (bounded by BW_JSON_DEPTH_MAX); the
+ * authoritative parse is always jansson's. Line numbers are counted as bytes are
+ * consumed. Thread-safety: one reader per thread.
+ */
+#include "geojson.h"
+#include "alloc.h"
+#include "buf.h"
+#include "error.h"
+#include "limits.h"
+
+#include <string.h>
+
+enum state { ST_START, ST_MEMBERS, ST_FEATURES, ST_DONE };
+
+struct bw_geojson {
+    const char *p;
+    size_t n, off;
+    uint64_t line;
+    enum state st;
+    int64_t index;
+    int saw_type, saw_features;
+};
+
+int bw_geojson_open(const char *p, size_t n, bw_geojson **out)
+{
+    bw_geojson *g = bw_calloc(1, sizeof *g);
+
+    *out = NULL;
+    if (!g)
+        return BW_ENOMEM;
+    g->p = p;
+    g->n = n;
+    g->line = 1;
+    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        g->off = 3;
+    *out = g;
+    return BW_OK;
+}
+
+void bw_geojson_free(bw_geojson *g)
+{
+    bw_free(g);
+}
+
+size_t bw_geojson_offset(const bw_geojson *g)
+{
+    return g->off;
+}
+
+static void advance(bw_geojson *g, size_t to)
+{
+    for (const char *q = g->p + g->off; (q = memchr(q, '\n', (size_t)(g->p + to - q))) != NULL;
+         q++)
+        g->line++;
+    g->off = to;
+}
+
+static void skip_ws(bw_geojson *g)
+{
+    size_t i = g->off;
+    while (i < g->n && (g->p[i] == ' ' || g->p[i] == '\t' || g->p[i] == '\n' || g->p[i] == '\r')) {
+        if (g->p[i] == '\n')
+            g->line++;
+        i++;
+    }
+    g->off = i;
+}
+
+static int fail(bw_geojson *g, struct bw_diag *d, int code, const char *msg)
+{
+    if (d && !d->line)
+        d->line = g->line;
+    return bw_diag_set(d, code, NULL, "%s", msg);
+}
+
+/* Finds the end of the JSON value starting at off; returns 0 and sets *end, or -1. */
+static int value_end(const bw_geojson *g, size_t off, size_t *end)
+{
+    const char *p = g->p;
+    size_t i = off, n = g->n;
+    int depth = 0;
+
+    if (i >= n)
+        return -1;
+    do {
+        if (i >= n)
+            return -1;
+        switch (p[i]) {
+        case '"':
+            for (i++; i < n && p[i] != '"'; i++) {
+                if (p[i] == '\\')
+                    i++;
+            }
+            if (i >= n)
+                return -1;
+            i++;
+            break;
+        case '{':
+        case '[':
+            if (++depth > BW_JSON_DEPTH_MAX)
+                return -1;
+            i++;
+            break;
+        case '}':
+        case ']':
+            if (--depth < 0)
+                return -1;
+            i++;
+            break;
+        default:
+            i++;
+            /* Scalars outside containers end at a delimiter. */
+            if (depth == 0) {
+                while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && p[i] != ' ' &&
+                       p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
+                    i++;
+            }
+            break;
+        }
+    } while (depth > 0);
+    *end = i;
+    return 0;
+}
+
+static json_t *parse_slice(bw_geojson *g, size_t start, size_t end, struct bw_diag *d)
+{
+    json_error_t err;
+    json_t *v = json_loadb(g->p + start, end - start, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+                           &err);
+    if (!v) {
+        if (d && !d->line)
+            d->line = g->line + (uint64_t)(err.line > 1 ? err.line - 1 : 0);
+        bw_diag_set(d, BW_EPARSE, NULL, "invalid JSON: %s", err.text);
+    }
+    return v;
+}
+
+/* Reads '"key":' at off, leaving *key as a new string reference. */
+static int read_key(bw_geojson *g, json_t **key, struct bw_diag *d)
+{
+    size_t end;
+
+    skip_ws(g);
+    if (g->off >= g->n || g->p[g->off] != '"' || value_end(g, g->off, &end))
+        return fail(g, d, BW_EPARSE, "expected a member name in the top-level object");
+    *key = parse_slice(g, g->off, end, d);
+    if (!*key)
+        return BW_EPARSE;
+    advance(g, end);
+    skip_ws(g);
+    if (g->off >= g->n || g->p[g->off] != ':') {
+        json_decref(*key);
+        return fail(g, d, BW_EPARSE, "expected ':' after a member name");
+    }
+    g->off++;
+    skip_ws(g);
+    return BW_OK;
+}
+
+/* After a member value: ',' continues, '}' ends the object (then only whitespace). */
+static int after_member(bw_geojson *g, struct bw_diag *d)
+{
+    skip_ws(g);
+    if (g->off < g->n && g->p[g->off] == ',') {
+        g->off++;
+        return BW_OK;
+    }
+    if (g->off < g->n && g->p[g->off] == '}') {
+        g->off++;
+        skip_ws(g);
+        if (g->off != g->n)
+            return fail(g, d, BW_EPARSE, "trailing data after the FeatureCollection");
+        g->st = ST_DONE;
+        return BW_OK;
+    }
+    return fail(g, d, BW_EPARSE, "expected ',' or '}' in the top-level object (truncated file?)");
+}
+
+int bw_geojson_next(bw_geojson *g, json_t **feature, int64_t *index, uint64_t *line,
+                    struct bw_diag *d)
+{
+    size_t end;
+    int rc;
+
+    *feature = NULL;
+    for (;;) {
+        switch (g->st) {
+        case ST_START:
+            skip_ws(g);
+            if (g->off >= g->n)
+                return fail(g, d, BW_EPARSE, "empty file: expected a GeoJSON FeatureCollection");
+            if (g->p[g->off] != '{')
+                return fail(g, d, BW_EPARSE, "not a GeoJSON FeatureCollection (no '{')");
+            g->off++;
+            skip_ws(g);
+            if (g->off < g->n && g->p[g->off] == '}')
+                return fail(g, d, BW_EINVAL, "empty object: no \"type\" or \"features\"");
+            g->st = ST_MEMBERS;
+            break;
+        case ST_MEMBERS: {
+            json_t *key = NULL, *val;
+            const char *k;
+            if ((rc = read_key(g, &key, d)))
+                return rc;
+            k = json_string_value(key);
+            if (strcmp(k, "features") == 0) {
+                json_decref(key);
+                if (g->saw_features)
+                    return fail(g, d, BW_EPARSE, "\"features\" appears twice");
+                g->saw_features = 1;
+                if (g->off >= g->n || g->p[g->off] != '[')
+                    return fail(g, d, BW_EINVAL, "\"features\" is not an array");
+                g->off++;
+                skip_ws(g);
+                if (g->off < g->n && g->p[g->off] == ']') {
+                    g->off++;
+                    if ((rc = after_member(g, d)))
+                        return rc;
+                    break;
+                }
+                g->st = ST_FEATURES;
+                break;
+            }
+            if (value_end(g, g->off, &end)) {
+                json_decref(key);
+                return fail(g, d, BW_EPARSE, "malformed or truncated value in the top-level object");
+            }
+            val = parse_slice(g, g->off, end, d);
+            if (!val) {
+                json_decref(key);
+                return BW_EPARSE;
+            }
+            if (strcmp(k, "type") == 0) {
+                g->saw_type = 1;
+                if (!json_is_string(val) || strcmp(json_string_value(val), "FeatureCollection")) {
+                    json_decref(val);
+                    json_decref(key);
+                    return fail(g, d, BW_EINVAL, "\"type\" must be \"FeatureCollection\"");
+                }
+            }
+            json_decref(val);
+            json_decref(key);
+            advance(g, end);
+            if ((rc = after_member(g, d)))
+                return rc;
+            break;
+        }
+        case ST_FEATURES: {
+            json_t *f;
+            skip_ws(g);
+            if (value_end(g, g->off, &end))
+                return fail(g, d, BW_EPARSE, "malformed or truncated feature");
+            if (end - g->off > BW_GEOJSON_FEATURE_MAX)
+                return fail(g, d, BW_ETOOBIG, "feature larger than the 16 MiB limit");
+            *line = g->line;
+            *index = g->index;
+            if (d)
+                d->feature = g->index;
+            f = parse_slice(g, g->off, end, d);
+            if (!f)
+                return BW_EPARSE;
+            advance(g, end);
+            skip_ws(g);
+            if (g->off < g->n && g->p[g->off] == ',') {
+                g->off++;
+            } else if (g->off < g->n && g->p[g->off] == ']') {
+                g->off++;
+                g->st = ST_MEMBERS;
+                if ((rc = after_member(g, d))) {
+                    json_decref(f);
+                    return rc;
+                }
+            } else {
+                json_decref(f);
+                return fail(g, d, BW_EPARSE, "expected ',' or ']' after a feature (truncated file?)");
+            }
+            if (d)
+                d->feature = -1;
+            g->index++;
+            *feature = f;
+            return 1;
+        }
+        case ST_DONE:
+            if (!g->saw_type)
+                return fail(g, d, BW_EINVAL, "no \"type\": \"FeatureCollection\"");
+            if (!g->saw_features)
+                return fail(g, d, BW_EINVAL, "no \"features\" array");
+            return 0;
+        }
+    }
+}
