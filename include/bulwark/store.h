@@ -40,7 +40,7 @@ int bw_store_open(const char *path, struct bw_diag *d, bw_store **out);
 /** Closes the handle. Accepts NULL. */
 void bw_store_close(bw_store *s);
 
-/** Starts a write transaction (BEGIN IMMEDIATE). */
+/** Starts a write transaction (BEGIN IMMEDIATE), or a savepoint inside an open one. */
 int bw_store_begin(bw_store *s);
 /** Commits the transaction. */
 int bw_store_commit(bw_store *s);

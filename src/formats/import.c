@@ -170,6 +170,7 @@ static int import_csv(bw_store *s, const bw_pack *pack, const char *p, size_t n,
             rc = bw_csv_next(r, &f, &nf, &line, d);
             if (rc <= 0)
                 break;
+            rc = BW_OK;
             if (nf != ncols) {
                 d->line = line;
                 rc = bw_diag_set(d, BW_EPARSE, nf > ncols ? names[ncols - 1] : names[nf - 1],

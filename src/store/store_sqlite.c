@@ -204,7 +204,7 @@ void bw_store_close(bw_store *s)
 {
     if (!s)
         return;
-    if (s->in_tx)
+    while (s->in_tx)
         bw_store_rollback(s);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
@@ -216,27 +216,55 @@ void bw_store_close(bw_store *s)
     bw_free(s);
 }
 
+/* Transactions nest: the outermost is BEGIN IMMEDIATE … COMMIT, inner ones are
+ * savepoints, so an importer can run inside a larger all-or-nothing job (the demo). */
 int bw_store_begin(bw_store *s)
 {
-    if (exec(s, "BEGIN IMMEDIATE"))
-        return BW_ESTORE;
-    s->in_tx = 1;
+    char sql[48];
+
+    if (s->in_tx == 0) {
+        if (exec(s, "BEGIN IMMEDIATE"))
+            return BW_ESTORE;
+    } else {
+        snprintf(sql, sizeof sql, "SAVEPOINT bw%d", s->in_tx);
+        if (exec(s, sql))
+            return BW_ESTORE;
+    }
+    s->in_tx++;
     return BW_OK;
 }
 
 int bw_store_commit(bw_store *s)
 {
-    if (exec(s, "COMMIT"))
+    char sql[48];
+
+    if (s->in_tx <= 0)
         return BW_ESTORE;
-    s->in_tx = 0;
+    if (s->in_tx == 1)
+        snprintf(sql, sizeof sql, "COMMIT");
+    else
+        snprintf(sql, sizeof sql, "RELEASE bw%d", s->in_tx - 1);
+    if (exec(s, sql))
+        return BW_ESTORE;
+    s->in_tx--;
     return BW_OK;
 }
 
 void bw_store_rollback(bw_store *s)
 {
-    if (s->in_tx)
+    char sql[64];
+
+    if (s->in_tx <= 0)
+        return;
+    if (s->in_tx == 1) {
         exec(s, "ROLLBACK");
-    s->in_tx = 0;
+    } else {
+        snprintf(sql, sizeof sql, "ROLLBACK TO bw%d", s->in_tx - 1);
+        exec(s, sql);
+        snprintf(sql, sizeof sql, "RELEASE bw%d", s->in_tx - 1);
+        exec(s, sql);
+    }
+    s->in_tx--;
 }
 
 /* ---- pack ------------------------------------------------------------------------- */

@@ -1,0 +1,196 @@
+/*
+ * cli.c — shared plumbing of the command line: database and pack opening, messages,
+ * JSON printing and the progress bar.
+ *
+ * The progress bar is drawn only when stderr is a terminal, so scripts and CI logs get
+ * clean output; it redraws at most ten times a second.
+ */
+#include "cli.h"
+#include "alloc.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef BW_SOURCE_DIR
+#define BW_SOURCE_DIR "."
+#endif
+
+const char *cli_db_path(const char *opt)
+{
+    const char *env = getenv("BULWARK_DB");
+    if (opt && *opt)
+        return opt;
+    if (env && *env)
+        return env;
+    return "bulwark.db";
+}
+
+const char *cli_home(void)
+{
+    const char *env = getenv("BULWARK_HOME");
+    return env && *env ? env : BW_SOURCE_DIR;
+}
+
+int cli_fail(const struct bw_diag *d)
+{
+    char buf[1024];
+    fprintf(stderr, "bulwark: %s\n", bw_diag_format(d, buf, sizeof buf));
+    return 1;
+}
+
+int cli_failf(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("bulwark: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
+int cli_help(const char *usage)
+{
+    fputs(usage, stdout);
+    return 0;
+}
+
+int cli_usage(const char *usage, const char *why)
+{
+    if (why)
+        fprintf(stderr, "bulwark: %s\n", why);
+    fputs(usage, stderr);
+    return 2;
+}
+
+int cli_open(const char *db, int need_pack, bw_store **s, bw_pack **pack)
+{
+    struct bw_diag d;
+    int rc;
+
+    bw_diag_clear(&d);
+    *s = NULL;
+    *pack = NULL;
+    rc = bw_store_open(db, &d, s);
+    if (rc)
+        return cli_fail(&d);
+    rc = bw_store_pack_get(*s, &d, pack);
+    if (rc == BW_ENOTFOUND && !need_pack)
+        return 0;
+    if (rc) {
+        bw_diag_file(&d, db);
+        bw_store_close(*s);
+        *s = NULL;
+        return cli_fail(&d);
+    }
+    return 0;
+}
+
+void cli_close(bw_store *s, bw_pack *pack)
+{
+    bw_pack_free(pack);
+    bw_store_close(s);
+}
+
+int cli_json_print(json_t *j)
+{
+    int rc;
+    if (!j)
+        return cli_failf("out of memory");
+    rc = json_dumpf(j, stdout, JSON_INDENT(2));
+    json_decref(j);
+    fputc('\n', stdout);
+    return rc ? 1 : 0;
+}
+
+void cli_progress(void *ud, size_t done, size_t total)
+{
+    static struct timespec last;
+    struct timespec now;
+    const int width = 40;
+    int fill;
+
+    (void)ud;
+    if (!isatty(STDERR_FILENO) || total == 0)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (done < total && (now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) <
+                            100000000L)
+        return;
+    last = now;
+    fill = (int)((double)done / (double)total * width);
+    fprintf(stderr, "\r[%.*s%*s] %3d%%  %zu/%zu MB", fill,
+            "########################################", width - fill, "",
+            (int)((double)done * 100.0 / (double)total), done >> 20, total >> 20);
+    if (done >= total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+    char spec[64];
+    snprintf(spec, sizeof spec, "+:%s", shortopts);
+    opterr = 0;
+    return getopt_long(argc, argv, spec, longopts, NULL);
+}
+
+int cli_read_file(const char *path, size_t max, char **out, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    long len;
+    char *p;
+
+    *out = NULL;
+    *n = 0;
+    if (!f)
+        return cli_failf("%s: cannot open file", path);
+    if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || (size_t)len > max) {
+        fclose(f);
+        return cli_failf("%s: cannot read, or larger than %zu bytes", path, max);
+    }
+    rewind(f);
+    p = bw_malloc((size_t)len + 1);
+    if (!p || fread(p, 1, (size_t)len, f) != (size_t)len) {
+        bw_free(p);
+        fclose(f);
+        return cli_failf("%s: read failed", path);
+    }
+    fclose(f);
+    p[len] = '\0';
+    *out = p;
+    *n = (size_t)len;
+    return 0;
+}
+
+int cli_store_pack(bw_store *s, const char *dir, bw_pack **out)
+{
+    struct bw_diag d;
+    char *bundle = NULL;
+    int rc;
+
+    *out = NULL;
+    bw_diag_clear(&d);
+    if ((rc = bw_pack_read_dir(dir, &d, &bundle)) ||
+        (rc = bw_pack_parse(bundle, strlen(bundle), &d, out))) {
+        bw_free(bundle);
+        return cli_fail(&d);
+    }
+    rc = bw_store_begin(s);
+    if (!rc) {
+        rc = bw_store_pack_set(s, bundle);
+        rc = rc ? rc : bw_store_commit(s);
+        if (rc)
+            bw_store_rollback(s);
+    }
+    bw_free(bundle);
+    if (rc) {
+        bw_pack_free(*out);
+        *out = NULL;
+        return cli_failf("cannot store the pack: %s", bw_strerror(rc));
+    }
+    return 0;
+}

@@ -1,0 +1,85 @@
+/*
+ * cli.h — what the subcommands of `bulwark` share: opening the database and its pack,
+ * printing diagnostics, JSON output, the progress bar, and the command table.
+ *
+ * Exit codes: 0 success, 1 failure (bad input, database error), 2 wrong usage.
+ * Ownership: cli_open hands the caller a store and a pack to free with cli_close.
+ */
+#ifndef BW_CLI_H
+#define BW_CLI_H
+
+#include "error.h"
+#include "pack.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+
+/** One subcommand: `bulwark NAME ...` runs fn(argc, argv) with argv[0] = NAME. */
+struct cli_cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+};
+
+extern const struct cli_cmd cli_cmds[];
+
+/* The subcommands, one cmd_<verb>.c each. */
+int cmd_init(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_taxonomy(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_sites(int argc, char **argv);
+int cmd_orgs(int argc, char **argv);
+int cmd_designate(int argc, char **argv);
+
+/** The database path: @p opt if given, else $BULWARK_DB, else ./bulwark.db. */
+const char *cli_db_path(const char *opt);
+
+/** Where the project's data lives: $BULWARK_HOME, else the source tree it was built from. */
+const char *cli_home(void);
+
+/**
+ * Opens the database and loads its pack. With @p need_pack 0 the pack may be absent
+ * (*pack is then NULL). Prints the error and returns 1 on failure, 0 on success.
+ */
+int cli_open(const char *db, int need_pack, bw_store **s, bw_pack **pack);
+void cli_close(bw_store *s, bw_pack *pack);
+
+/** Prints "bulwark: <formatted diag>" to stderr and returns 1. */
+int cli_fail(const struct bw_diag *d);
+/** Prints "bulwark: <message>" to stderr and returns 1. */
+int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** Prints @p usage to stdout (for --help) and returns 0. */
+int cli_help(const char *usage);
+/** Prints "bulwark: <why>" and @p usage to stderr and returns 2. */
+int cli_usage(const char *usage, const char *why);
+
+/** Prints @p j as indented JSON to stdout and releases it. Returns 0, or 1 on error. */
+int cli_json_print(json_t *j);
+
+/** Progress callback for imports: draws a bar on stderr only when it is a terminal. */
+void cli_progress(void *ud, size_t done, size_t total);
+
+/** getopt_long with "+" (stop at the first non-option) and no error printing. */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+/** Long options every command accepts. */
+#define CLI_OPT_DB 'D'
+#define CLI_OPT_JSON 'J'
+
+
+
+/**
+ * Reads a whole file of at most @p max bytes into a new NUL-terminated buffer (free with
+ * bw_free). Prints the error and returns 1 on failure.
+ */
+int cli_read_file(const char *path, size_t max, char **out, size_t *n);
+
+/** Reads the pack at @p dir and stores it in @p s (inside its own transaction). Prints
+ *  errors and returns 1 on failure; on success *out is the parsed pack. */
+int cli_store_pack(bw_store *s, const char *dir, bw_pack **out);
+#endif

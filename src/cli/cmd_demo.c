@@ -1,0 +1,381 @@
+/*
+ * cmd_demo.c — `bulwark demo`: build the demo register from real OpenStreetMap data.
+ *
+ * Steps, all inside one transaction (a failure leaves the database untouched):
+ *   1. the default pack, if the database has none;
+ *   2. the demo organisations (data/demo/orgs.csv) through the ordinary CSV importer;
+ *   3. sites from the Liechtenstein extract (data/osm/) through the tag mapping
+ *      (data/demo/osm-mapping.json) and the ordinary site validation;
+ *   4. power-line links: each line end snaps to the nearest grid site within snap_m;
+ *   5. supply dependencies: for each site and service the last matching rule wins and
+ *      the `nearest` suppliers (geodesic distance) are chosen;
+ *   6. roles of organisations per site and phase.
+ * The rules and their rationale are data in the mapping file, documented in
+ * docs/demo.md. The register is a few hundred sites, so nearest-site searches are
+ * brute force over an in-memory list.
+ */
+#include "alloc.h"
+#include "arena.h"
+#include "cli.h"
+#include "geo.h"
+#include "import.h"
+#include "osm.h"
+
+#include <float.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: bulwark demo [--db FILE] [--json]\n\n"
+    "Builds the demo register in an empty database: the demo State's organisations, the\n"
+    "sites of the OpenStreetMap extract of Liechtenstein (ODbL, (c) OpenStreetMap\n"
+    "contributors) mapped to the pack's taxonomy, their power and water dependencies and\n"
+    "the roles of the organisations at each site. The mapping and its rules are in\n"
+    "data/demo/osm-mapping.json (see docs/demo.md).\n";
+
+#define PATH_OSM "/data/osm/liechtenstein-2024-03-04-ci-softtargets.geojson"
+#define PATH_MAP "/data/demo/osm-mapping.json"
+#define PATH_ORGS "/data/demo/orgs.csv"
+
+struct dsite {
+    char *id, *category, *match, *op;
+    double lat, lon;
+    int soft;
+};
+
+struct dline {
+    double lat[2], lon[2];
+    size_t rule;
+};
+
+struct demo {
+    bw_store *s;
+    const bw_pack *p;
+    struct bw_arena a;
+    struct dsite *sites;
+    size_t nsites, capsites;
+    struct dline *lines;
+    size_t nlines, caplines;
+    struct bw_diag d;
+    size_t deps, links, roles;
+};
+
+static int grow(void **v, size_t *cap, size_t n, size_t elem)
+{
+    void *nv;
+    if (n < *cap)
+        return 0;
+    nv = bw_realloc(*v, (*cap ? *cap * 2 : 64) * elem);
+    if (!nv)
+        return BW_ENOMEM;
+    *v = nv;
+    *cap = *cap ? *cap * 2 : 64;
+    return 0;
+}
+
+static char *keep(struct demo *x, const char *s)
+{
+    return s ? bw_arena_strndup(&x->a, s, strlen(s)) : NULL;
+}
+
+static int on_site(void *ud, const struct bw_record *r, const char *match)
+{
+    struct demo *x = ud;
+    struct bw_arena tmp;
+    struct bw_site site;
+    const struct bw_class *c;
+    struct dsite *ds;
+    int rc;
+
+    bw_arena_init(&tmp, 4096);
+    rc = bw_site_from_record(x->p, r, &tmp, &x->d, &site);
+    if (!rc)
+        rc = bw_store_site_put(x->s, &site, 0, &x->d);
+    if (!rc)
+        rc = grow((void **)&x->sites, &x->capsites, x->nsites, sizeof *x->sites);
+    if (!rc) {
+        ds = &x->sites[x->nsites++];
+        c = bw_pack_class(x->p, site.category, strlen(site.category));
+        *ds = (struct dsite){keep(x, site.id), keep(x, site.category), keep(x, match),
+                             keep(x, site.operator_id), site.lat, site.lon,
+                             c && c->kind == BW_CLASS_CATEGORY};
+        if (!ds->id || !ds->category || !ds->match)
+            rc = BW_ENOMEM;
+    }
+    bw_arena_release(&tmp);
+    return rc;
+}
+
+static int on_line(void *ud, const char *osm_id, size_t rule, double lat0, double lon0,
+                   double lat1, double lon1)
+{
+    struct demo *x = ud;
+    (void)osm_id;
+    if (grow((void **)&x->lines, &x->caplines, x->nlines, sizeof *x->lines))
+        return BW_ENOMEM;
+    x->lines[x->nlines++] = (struct dline){{lat0, lat1}, {lon0, lon1}, rule};
+    return 0;
+}
+
+/* True when string @p s is in the JSON array @p arr (or arr is the string "*"). */
+static int in_list(json_t *arr, const char *s)
+{
+    size_t i;
+    json_t *v;
+    if (json_is_string(arr))
+        return strcmp(json_string_value(arr), "*") == 0 || strcmp(json_string_value(arr), s) == 0;
+    json_array_foreach(arr, i, v)
+        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+            return 1;
+    return 0;
+}
+
+/* Index of the nearest site (other than @p self) whose match is in @p matches, within
+ * @p max_m metres and not excluded by @p taken; -1 when none. */
+static long nearest(const struct demo *x, double lat, double lon, json_t *matches, long self,
+                    const char *taken, double max_m)
+{
+    double best = DBL_MAX;
+    long bi = -1;
+    for (size_t i = 0; i < x->nsites; i++) {
+        double dist;
+        if ((long)i == self || (taken && taken[i]) || !in_list(matches, x->sites[i].match))
+            continue;
+        dist = bw_geo_distance(lat, lon, x->sites[i].lat, x->sites[i].lon);
+        if (dist < best && dist <= max_m) {
+            best = dist;
+            bi = (long)i;
+        }
+    }
+    return bi;
+}
+
+static int put_dep(struct demo *x, const char *site, const char *supplier, const char *service,
+                   enum bw_dep_kind kind, const char *group, double buffer)
+{
+    struct bw_dep d = {site, supplier, service, kind, group, buffer, 0};
+    return bw_store_dep_put(x->s, &d, kind == BW_DEP_LINK, &x->d);
+}
+
+static int add_links(struct demo *x, json_t *map)
+{
+    json_t *rules = json_object_get(map, "line_rules");
+    for (size_t i = 0; i < x->nlines; i++) {
+        json_t *r = json_array_get(rules, x->lines[i].rule);
+        double snap = json_number_value(json_object_get(r, "snap_m"));
+        json_t *to = json_object_get(r, "snap_to");
+        long a = nearest(x, x->lines[i].lat[0], x->lines[i].lon[0], to, -1, NULL, snap);
+        long b = nearest(x, x->lines[i].lat[1], x->lines[i].lon[1], to, -1, NULL, snap);
+        const char *sa, *sb;
+        int rc;
+        if (a < 0 || b < 0 || a == b)
+            continue;
+        /* One row per undirected pair: the smaller id is the "site" end. */
+        sa = x->sites[a].id;
+        sb = x->sites[b].id;
+        if (strcmp(sa, sb) > 0) {
+            const char *t = sa;
+            sa = sb;
+            sb = t;
+        }
+        rc = put_dep(x, sa, sb, json_string_value(json_object_get(r, "service")), BW_DEP_LINK,
+                     NULL, 0);
+        if (rc)
+            return rc;
+        x->links++;
+    }
+    return 0;
+}
+
+/* True when rule @p r applies to site @p s as a dependant. */
+static int rule_applies(json_t *r, const struct dsite *s)
+{
+    json_t *ex = json_object_get(r, "except_match");
+    if (ex && in_list(ex, s->match))
+        return 0;
+    return in_list(json_object_get(r, "dependants"), s->category);
+}
+
+static int add_supply(struct demo *x, json_t *map)
+{
+    json_t *rules = json_object_get(map, "dependency_rules");
+    size_t nr = json_array_size(rules);
+    char *taken = bw_calloc(x->nsites ? x->nsites : 1, 1);
+    int rc = 0;
+
+    if (!taken)
+        return BW_ENOMEM;
+    for (size_t i = 0; i < x->nsites && !rc; i++) {
+        for (size_t k = 0; k < nr && !rc; k++) {
+            json_t *r = json_array_get(rules, k);
+            const char *svc = json_string_value(json_object_get(r, "service"));
+            size_t later, want;
+            if (!rule_applies(r, &x->sites[i]))
+                continue;
+            /* A later rule for the same service overrides this one. */
+            for (later = k + 1; later < nr; later++) {
+                json_t *r2 = json_array_get(rules, later);
+                if (strcmp(json_string_value(json_object_get(r2, "service")), svc) == 0 &&
+                    rule_applies(r2, &x->sites[i]))
+                    break;
+            }
+            if (later < nr)
+                continue;
+            want = (size_t)json_integer_value(json_object_get(r, "nearest"));
+            memset(taken, 0, x->nsites);
+            for (size_t m = 0; m < want && !rc; m++) {
+                long j = nearest(x, x->sites[i].lat, x->sites[i].lon,
+                                 json_object_get(r, "suppliers"), (long)i, taken, DBL_MAX);
+                if (j < 0)
+                    break;
+                taken[j] = 1;
+                rc = put_dep(x, x->sites[i].id, x->sites[j].id, svc, BW_DEP_SUPPLY,
+                             json_string_value(json_object_get(r, "redundancy_group")),
+                             json_number_value(json_object_get(r, "buffer_hours")));
+                x->deps += rc == 0;
+            }
+        }
+    }
+    bw_free(taken);
+    return rc;
+}
+
+static int add_roles(struct demo *x, json_t *map)
+{
+    json_t *rules = json_object_get(map, "role_rules"), *r, *ph;
+    size_t k, m;
+
+    for (size_t i = 0; i < x->nsites; i++) {
+        const struct dsite *s = &x->sites[i];
+        json_array_foreach(rules, k, r) {
+            const char *org = json_string_value(json_object_get(r, "org"));
+            json_t *kinds = json_object_get(r, "kinds"), *cats = json_object_get(r, "categories");
+            if (kinds && !in_list(kinds, s->soft ? "soft target" : "critical infrastructure"))
+                continue;
+            if (cats && !in_list(cats, s->category))
+                continue;
+            if (org && strcmp(org, "$operator") == 0)
+                org = s->op;
+            if (!org)
+                continue;
+            json_array_foreach(json_object_get(r, "phases"), m, ph) {
+                struct bw_role role = {org, s->id, json_string_value(ph), NULL};
+                /* Upsert: two rules may give one organisation the same phase at a site. */
+                int rc = bw_store_role_put(x->s, &role, 1, &x->d);
+                if (rc)
+                    return rc;
+                x->roles++;
+            }
+        }
+    }
+    return 0;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, NULL, CLI_OPT_DB},
+                                         {"json", no_argument, NULL, CLI_OPT_JSON},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *db = NULL;
+    char path[4096], *osm = NULL, *mapping = NULL, *orgs = NULL;
+    size_t nosm, nmap, norgs, norg_records = 0;
+    struct demo x = {0};
+    struct bw_store_counts counts;
+    struct bw_osm_stats st;
+    struct bw_osm_cbs cbs = {on_site, on_line, &x};
+    struct bw_import_opts io = {.entity = BW_ENTITY_ORGS, .format = BW_FORMAT_CSV};
+    bw_pack *p = NULL;
+    json_t *map = NULL;
+    int json = 0, c, rc = 1;
+
+    while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
+        switch (c) {
+        case CLI_OPT_DB: db = optarg; break;
+        case CLI_OPT_JSON: json = 1; break;
+        case 'h': return cli_help(usage);
+        default: return cli_usage(usage, "unknown option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage(usage, "demo takes no arguments");
+    snprintf(path, sizeof path, "%s" PATH_OSM, cli_home());
+    if (cli_read_file(path, 64u << 20, &osm, &nosm))
+        return 1;
+    snprintf(path, sizeof path, "%s" PATH_MAP, cli_home());
+    if (cli_read_file(path, 1u << 20, &mapping, &nmap))
+        goto out;
+    snprintf(path, sizeof path, "%s" PATH_ORGS, cli_home());
+    if (cli_read_file(path, 1u << 20, &orgs, &norgs))
+        goto out;
+    map = json_loadb(mapping, nmap, JSON_REJECT_DUPLICATES, NULL);
+    if (!map) {
+        cli_failf("%s: not valid JSON", PATH_MAP + 1);
+        goto out;
+    }
+    if (cli_open(cli_db_path(db), 0, &x.s, &p))
+        goto out;
+    if (!p) {
+        snprintf(path, sizeof path, "%s/packs/default", cli_home());
+        if (cli_store_pack(x.s, path, &p))
+            goto out;
+    }
+    x.p = p;
+    if (bw_store_counts(x.s, &counts) || counts.sites || counts.orgs) {
+        cli_failf("%s already holds a register (%lld sites, %lld organisations); "
+                  "use an empty database (--db NEW.db)",
+                  cli_db_path(db), (long long)counts.sites, (long long)counts.orgs);
+        goto out;
+    }
+    bw_arena_init(&x.a, 64 * 1024);
+    bw_diag_clear(&x.d);
+    if (bw_store_begin(x.s)) {
+        cli_failf("cannot start a transaction");
+        goto out;
+    }
+    snprintf(path, sizeof path, "%s" PATH_ORGS, cli_home());
+    if (bw_import_mem(x.s, p, path, orgs, norgs, &io, &norg_records, &x.d))
+        goto fail;
+    bw_diag_file(&x.d, PATH_OSM + 1);
+    if (bw_osm_map(osm, nosm, mapping, nmap, &cbs, &st, &x.d))
+        goto fail;
+    bw_diag_clear(&x.d);
+    bw_diag_file(&x.d, PATH_MAP + 1);
+    if (add_links(&x, map) || add_supply(&x, map) || add_roles(&x, map))
+        goto fail;
+    if (bw_store_commit(x.s)) {
+        cli_failf("commit failed: nothing was written");
+        goto fail_quiet;
+    }
+    if (json) {
+        cli_json_print(json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "organisations",
+                                 (json_int_t)norg_records, "features", (json_int_t)st.features,
+                                 "sites", (json_int_t)st.sites, "skipped",
+                                 (json_int_t)st.skipped, "links", (json_int_t)x.links,
+                                 "supply_dependencies", (json_int_t)x.deps, "roles",
+                                 (json_int_t)x.roles));
+    } else {
+        printf("Demo register built in %s from OpenStreetMap (c) OpenStreetMap contributors, "
+               "ODbL:\n"
+               "  %zu organisations, %zu sites from %zu features (%zu skipped by the mapping),\n"
+               "  %zu power-line links, %zu supply dependencies, %zu roles\n",
+               cli_db_path(db), norg_records, st.sites, st.features, st.skipped, x.links, x.deps,
+               x.roles);
+    }
+    rc = 0;
+    goto out;
+fail:
+    cli_fail(&x.d);
+fail_quiet:
+    bw_store_rollback(x.s);
+    fprintf(stderr, "bulwark: demo not built; the database is unchanged\n");
+out:
+    json_decref(map);
+    bw_free(osm);
+    bw_free(mapping);
+    bw_free(orgs);
+    bw_free(x.sites);
+    bw_free(x.lines);
+    bw_arena_release(&x.a);
+    cli_close(x.s, p);
+    return rc;
+}

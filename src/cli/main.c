@@ -1,0 +1,72 @@
+/*
+ * main.c — `bulwark`: the command-line face of libbulwark.
+ *
+ * Git-style dispatch: `bulwark [--db FILE] COMMAND [ARGS]`, one cmd_<verb>.c per
+ * command. A global --db before the command is passed on through $BULWARK_DB so every
+ * command sees it the same way.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const struct cli_cmd cli_cmds[] = {
+    {"init", cmd_init, "create or upgrade a database and load a methodology pack"},
+    {"demo", cmd_demo, "build the demo register (Liechtenstein, OpenStreetMap)"},
+    {"taxonomy", cmd_taxonomy, "list sectors, categories, services, types and phases"},
+    {"import", cmd_import, "import sites, orgs, deps or roles from CSV or GeoJSON"},
+    {"export", cmd_export, "export sites, orgs, deps or roles as CSV or GeoJSON"},
+    {"sites", cmd_sites, "list, show and search sites (list, show, near, summary)"},
+    {"orgs", cmd_orgs, "list and show organisations and their roles"},
+    {"designate", cmd_designate, "apply the designation criteria and show what changed"},
+    {NULL, NULL, NULL},
+};
+
+static int usage(FILE *f)
+{
+    fputs("usage: bulwark [--db FILE] COMMAND [ARGS]\n\n"
+          "bulwark keeps a State's register of critical infrastructure and soft targets.\n\n"
+          "Commands:\n",
+          f);
+    for (const struct cli_cmd *c = cli_cmds; c->name; c++)
+        fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fputs("\nEvery command takes --db FILE (default $BULWARK_DB, else ./bulwark.db) and\n"
+          "--help. Run `bulwark COMMAND --help` for its options.\n",
+          f);
+    return f == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return usage(stdout);
+        if (strcmp(argv[i], "--version") == 0) {
+            puts("bulwark " BW_VERSION);
+            return 0;
+        }
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            setenv("BULWARK_DB", argv[i + 1], 1);
+            i += 2;
+            continue;
+        }
+        if (strncmp(argv[i], "--db=", 5) == 0) {
+            setenv("BULWARK_DB", argv[i] + 5, 1);
+            i++;
+            continue;
+        }
+        fprintf(stderr, "bulwark: unknown option '%s'\n", argv[i]);
+        return usage(stderr);
+    }
+    if (i >= argc)
+        return usage(stderr);
+    if (strcmp(argv[i], "help") == 0)
+        return usage(stdout);
+    for (const struct cli_cmd *c = cli_cmds; c->name; c++)
+        if (strcmp(argv[i], c->name) == 0)
+            return c->fn(argc - i, argv + i);
+    fprintf(stderr, "bulwark: unknown command '%s'\n", argv[i]);
+    return usage(stderr);
+}
