@@ -7,16 +7,31 @@
  */
 #include "alloc.h"
 #include "error.h"
+#include "json_load.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 static struct bw_allocator cur = {malloc, calloc, realloc, free};
+/* Failed allocations on this thread, so JSON parsing can tell ENOMEM from bad input. */
+static _Thread_local unsigned long failures;
+
+unsigned long bw__alloc_failures(void)
+{
+    return failures;
+}
+
+static void *counted(void *p)
+{
+    if (!p)
+        failures++;
+    return p;
+}
 
 static void *json_malloc(size_t n)
 {
-    return cur.malloc_fn(n);
+    return counted(cur.malloc_fn(n));
 }
 
 static void json_free(void *p)
@@ -40,7 +55,7 @@ int bw_set_allocator(const struct bw_allocator *a)
 
 void *bw_malloc(size_t n)
 {
-    return cur.malloc_fn(n ? n : 1);
+    return counted(cur.malloc_fn(n ? n : 1));
 }
 
 void *bw_calloc(size_t count, size_t size)
@@ -49,12 +64,12 @@ void *bw_calloc(size_t count, size_t size)
 
     if (bw_mul_size(count, size, &total))
         return NULL;
-    return cur.calloc_fn(count ? count : 1, size ? size : 1);
+    return counted(cur.calloc_fn(count ? count : 1, size ? size : 1));
 }
 
 void *bw_realloc(void *p, size_t n)
 {
-    return cur.realloc_fn(p, n ? n : 1);
+    return counted(cur.realloc_fn(p, n ? n : 1));
 }
 
 void bw_free(void *p)

@@ -120,11 +120,8 @@ char *bw_buf_take(struct bw_buf *b)
 {
     char *p;
 
-    if (!b->p && reserve(b, 0))
-        return NULL;
     if (!b->p) {
-        b->p = bw_malloc(1);
-        if (!b->p)
+        if (reserve(b, 0))
             return NULL;
         b->p[0] = '\0';
     }

@@ -1,10 +1,13 @@
 /*
  * json.c — small JSON writing helpers shared by every layer that emits JSON by hand
  * (exports, designation reasons), where building a jansson tree would cost more than
- * the output itself. Pure functions; thread-safe.
+ * the output itself, and the jansson loading wrappers of json_load.h that report a failed
+ * allocation as BW_ENOMEM rather than as malformed input. Pure functions; thread-safe.
  */
 #include "json.h"
 #include "buf.h"
+#include "error.h"
+#include "json_load.h"
 
 int bw_json_put_string(struct bw_buf *b, const char *s, size_t n)
 {
@@ -36,4 +39,32 @@ int bw_json_put_string(struct bw_buf *b, const char *s, size_t n)
     if (!rc)
         rc = bw_buf_append(b, s + run, n - run);
     return rc ? rc : bw_buf_putc(b, '"');
+}
+
+json_t *bw__json_loadb(const char *p, size_t n, size_t flags, json_error_t *err, int *rc)
+{
+    unsigned long before = bw__alloc_failures();
+    json_t *j = json_loadb(p, n, flags, err);
+
+    if (bw__alloc_failures() != before) {
+        json_decref(j);
+        *rc = BW_ENOMEM;
+        return NULL;
+    }
+    *rc = j ? BW_OK : BW_EPARSE;
+    return j;
+}
+
+json_t *bw__json_loadf(FILE *f, size_t flags, json_error_t *err, int *rc)
+{
+    unsigned long before = bw__alloc_failures();
+    json_t *j = json_loadf(f, flags, err);
+
+    if (bw__alloc_failures() != before) {
+        json_decref(j);
+        *rc = BW_ENOMEM;
+        return NULL;
+    }
+    *rc = j ? BW_OK : BW_EPARSE;
+    return j;
 }

@@ -133,7 +133,7 @@ void cli_progress(void *ud, size_t done, size_t total)
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
     char spec[64];
-    snprintf(spec, sizeof spec, "+:%s", shortopts);
+    snprintf(spec, sizeof spec, ":%s", shortopts);
     opterr = 0;
     return getopt_long(argc, argv, spec, longopts, NULL);
 }

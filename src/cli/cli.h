@@ -64,7 +64,7 @@ int cli_json_print(json_t *j);
 /** Progress callback for imports: draws a bar on stderr only when it is a terminal. */
 void cli_progress(void *ud, size_t done, size_t total);
 
-/** getopt_long with "+" (stop at the first non-option) and no error printing. */
+/** getopt_long (options may follow arguments) with no error printing. */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
 /** Long options every command accepts. */

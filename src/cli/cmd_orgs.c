@@ -63,20 +63,18 @@ int cmd_orgs(int argc, char **argv)
     bw_store *s;
     bw_pack *p;
 
-    while (optind < argc) {
-        c = cli_getopt(argc, argv, "h", opts);
-        if (c == -1) {
-            if (npos == 2)
-                return cli_usage(usage, "too many arguments");
-            pos[npos++] = argv[optind++];
-            continue;
-        }
+    while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
         switch (c) {
         case CLI_OPT_DB: db = optarg; break;
         case CLI_OPT_JSON: json = 1; break;
         case 'h': return cli_help(usage);
         default: return cli_usage(usage, "unknown option");
         }
+    }
+    while (optind < argc) {
+        if (npos == 2)
+            return cli_usage(usage, "too many arguments");
+        pos[npos++] = argv[optind++];
     }
     if (npos == 0 || (strcmp(pos[0], "list") == 0 && npos != 1) ||
         (strcmp(pos[0], "show") == 0 && npos != 2) ||

@@ -348,15 +348,7 @@ int cmd_sites(int argc, char **argv)
     char *pos[4];
     int npos = 0;
 
-    /* Options may come before or after the positional arguments. */
-    while (optind < argc) {
-        c = cli_getopt(argc, argv, "h", opts);
-        if (c == -1) {
-            if (npos == 4)
-                return cli_usage(usage, "too many arguments");
-            pos[npos++] = argv[optind++];
-            continue;
-        }
+    while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
         switch (c) {
         case CLI_OPT_DB: db = optarg; break;
         case CLI_OPT_JSON: json = 1; break;
@@ -369,6 +361,11 @@ int cmd_sites(int argc, char **argv)
         case 'h': return cli_help(usage);
         default: return cli_usage(usage, "unknown option");
         }
+    }
+    while (optind < argc) {
+        if (npos == 4)
+            return cli_usage(usage, "too many arguments");
+        pos[npos++] = argv[optind++];
     }
     if (npos == 0)
         return cli_usage(usage, "missing subcommand");

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
+#include "json_load.h"
 #include "limits.h"
 
 #include <string.h>
@@ -129,12 +130,15 @@ static int value_end(const bw_geojson *g, size_t off, size_t *end)
     return 0;
 }
 
-static json_t *parse_slice(bw_geojson *g, size_t start, size_t end, struct bw_diag *d)
+/* Parses [start, end) with jansson; on failure *rc is BW_EPARSE or BW_ENOMEM. */
+static json_t *parse_slice(bw_geojson *g, size_t start, size_t end, struct bw_diag *d, int *rc)
 {
     json_error_t err;
-    json_t *v = json_loadb(g->p + start, end - start, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
-                           &err);
-    if (!v) {
+    json_t *v = bw__json_loadb(g->p + start, end - start,
+                               JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err, rc);
+    if (!v && *rc == BW_ENOMEM) {
+        bw_diag_set(d, BW_ENOMEM, NULL, "out of memory");
+    } else if (!v) {
         if (d && !d->line)
             d->line = g->line + (uint64_t)(err.line > 1 ? err.line - 1 : 0);
         bw_diag_set(d, BW_EPARSE, NULL, "invalid JSON: %s", err.text);
@@ -146,13 +150,14 @@ static json_t *parse_slice(bw_geojson *g, size_t start, size_t end, struct bw_di
 static int read_key(bw_geojson *g, json_t **key, struct bw_diag *d)
 {
     size_t end;
+    int rc;
 
     skip_ws(g);
     if (g->off >= g->n || g->p[g->off] != '"' || value_end(g, g->off, &end))
         return fail(g, d, BW_EPARSE, "expected a member name in the top-level object");
-    *key = parse_slice(g, g->off, end, d);
+    *key = parse_slice(g, g->off, end, d, &rc);
     if (!*key)
-        return BW_EPARSE;
+        return rc;
     advance(g, end);
     skip_ws(g);
     if (g->off >= g->n || g->p[g->off] != ':') {
@@ -232,10 +237,10 @@ int bw_geojson_next(bw_geojson *g, json_t **feature, int64_t *index, uint64_t *l
                 json_decref(key);
                 return fail(g, d, BW_EPARSE, "malformed or truncated value in the top-level object");
             }
-            val = parse_slice(g, g->off, end, d);
+            val = parse_slice(g, g->off, end, d, &rc);
             if (!val) {
                 json_decref(key);
-                return BW_EPARSE;
+                return rc;
             }
             if (strcmp(k, "type") == 0) {
                 g->saw_type = 1;
@@ -263,9 +268,9 @@ int bw_geojson_next(bw_geojson *g, json_t **feature, int64_t *index, uint64_t *l
             *index = g->index;
             if (d)
                 d->feature = g->index;
-            f = parse_slice(g, g->off, end, d);
+            f = parse_slice(g, g->off, end, d, &rc);
             if (!f)
-                return BW_EPARSE;
+                return rc;
             advance(g, end);
             skip_ws(g);
             if (g->off < g->n && g->p[g->off] == ',') {

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
+#include "json_load.h"
 #include "limits.h"
 #include "str.h"
 
@@ -158,9 +159,10 @@ int bw_polygon_parse(const char *text, size_t n, struct bw_diag *d, struct bw_po
     int rc;
 
     memset(out, 0, sizeof *out);
-    geom = json_loadb(text, n, JSON_REJECT_DUPLICATES, &err);
+    geom = bw__json_loadb(text, n, JSON_REJECT_DUPLICATES, &err, &rc);
     if (!geom)
-        return bw_diag_set(d, BW_EPARSE, "geometry", "not valid JSON: %s", err.text);
+        return rc == BW_ENOMEM ? bw_diag_set(d, rc, "geometry", "out of memory")
+                               : bw_diag_set(d, rc, "geometry", "not valid JSON: %s", err.text);
     rc = bw__polygon_from_json(geom, d, out);
     json_decref(geom);
     return rc;

@@ -11,6 +11,7 @@
 #include "pack.h"
 #include "alloc.h"
 #include "error.h"
+#include "json_load.h"
 #include "limits.h"
 
 #include <jansson.h>
@@ -33,7 +34,7 @@ struct bw_pack {
     size_t ncriteria;
 };
 
-static json_t *load_file(const char *path, struct bw_diag *d)
+static json_t *load_file(const char *path, struct bw_diag *d, int *rc)
 {
     json_error_t err;
     json_t *j;
@@ -41,21 +42,26 @@ static json_t *load_file(const char *path, struct bw_diag *d)
 
     if (!f) {
         bw_diag_file(d, path);
-        bw_diag_set(d, BW_EIO, NULL, "cannot open pack file");
+        *rc = bw_diag_set(d, BW_EIO, NULL, "cannot open pack file");
         return NULL;
     }
     fseek(f, 0, SEEK_END);
     if (ftell(f) > (long)BW_PACK_FILE_MAX) {
         fclose(f);
         bw_diag_file(d, path);
-        bw_diag_set(d, BW_ETOOBIG, NULL, "pack file larger than %u bytes", BW_PACK_FILE_MAX);
+        *rc = bw_diag_set(d, BW_ETOOBIG, NULL, "pack file larger than %u bytes",
+                          BW_PACK_FILE_MAX);
         return NULL;
     }
     rewind(f);
-    j = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
+    j = bw__json_loadf(f, JSON_REJECT_DUPLICATES, &err, rc);
     fclose(f);
     if (!j) {
         bw_diag_file(d, path);
+        if (*rc == BW_ENOMEM) {
+            bw_diag_set(d, BW_ENOMEM, NULL, "out of memory");
+            return NULL;
+        }
         if (d)
             d->line = (uint64_t)(err.line > 0 ? err.line : 0);
         bw_diag_set(d, BW_EPARSE, NULL, "%s", err.text);
@@ -75,9 +81,9 @@ int bw_pack_read_dir(const char *dir, struct bw_diag *d, char **out)
 
     *out = NULL;
     snprintf(path, sizeof path, "%s/pack.json", dir);
-    meta = load_file(path, d);
+    meta = load_file(path, d, &rc);
     if (!meta)
-        return d && d->code ? d->code : BW_EIO;
+        return rc;
     files = json_object_get(meta, "files");
     if (!json_is_object(files)) {
         bw_diag_file(d, path);
@@ -97,11 +103,9 @@ int bw_pack_read_dir(const char *dir, struct bw_diag *d, char **out)
             goto out;
         }
         snprintf(path, sizeof path, "%s/%s", dir, name);
-        part = load_file(path, d);
-        if (!part) {
-            rc = d && d->code ? d->code : BW_EIO;
+        part = load_file(path, d, &rc);
+        if (!part)
             goto out;
-        }
         if (json_object_set_new(bundle, key, part)) {
             rc = BW_ENOMEM;
             goto out;
@@ -338,9 +342,10 @@ int bw_pack_parse(const char *text, size_t n, struct bw_diag *d, bw_pack **out)
     p = bw_calloc(1, sizeof *p);
     if (!p)
         return BW_ENOMEM;
-    p->root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &err);
+    p->root = bw__json_loadb(text, n, JSON_REJECT_DUPLICATES, &err, &rc);
     if (!p->root) {
-        rc = bw_diag_set(d, BW_EPARSE, NULL, "pack is not valid JSON: %s", err.text);
+        if (rc == BW_EPARSE)
+            bw_diag_set(d, BW_EPARSE, NULL, "pack is not valid JSON: %s", err.text);
         goto fail;
     }
     meta = json_object_get(p->root, "pack");

@@ -1,0 +1,22 @@
+#!/bin/sh
+# `make run`: build the demo register in a fresh database and show it.
+# Usage: scripts/run-demo.sh PATH/TO/bulwark [DB]
+set -eu
+bw=$1
+db=${2:-build/demo.db}
+rm -f "$db" "$db-wal" "$db-shm"
+export BULWARK_DB="$db"
+echo "== bulwark demo: the national register of the demo State (database: $db)"
+"$bw" init
+"$bw" demo
+echo
+echo "== bulwark sites summary"
+"$bw" sites summary
+echo
+echo "== bulwark designate"
+"$bw" designate
+echo
+echo "== bulwark sites near 47.1410 9.5215 500   (what lies within 500 m of Vaduz town hall)"
+"$bw" sites near 47.1410 9.5215 500 --limit 10
+echo
+echo "Try: $bw --db $db sites show osm-n280027006   |   $bw --db $db export sites --format geojson"
