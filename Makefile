@@ -25,7 +25,7 @@ build: deps $(BUILD)/build.ninja
 	meson compile -C $(BUILD)
 
 run: build
-	@scripts/run-demo.sh $(BUILD)/bulwark
+	@scripts/run-demo.sh $(BUILD)/src/cli/bulwark $(BUILD)/demo.db
 
 check: deps $(BUILD)/build.ninja $(ASAN)/build.ninja
 	@scripts/checksrc.sh

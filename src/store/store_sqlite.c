@@ -550,6 +550,64 @@ static int step_done(int step)
     return step == SQLITE_DONE ? BW_OK : BW_ESTORE;
 }
 
+/* Runs @p sql (with ?1 bound to @p arg when not NULL, or to @p iarg when arg is NULL and
+ * iarg >= 0) and calls @p row for each result row; a nonzero return stops the walk. */
+static int each_row(bw_store *s, const char *sql, const char *arg, int64_t iarg,
+                    int (*row)(sqlite3_stmt *q, void *ctx), void *ctx)
+{
+    sqlite3_stmt *q;
+    int rc = BW_OK, step;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return BW_ESTORE;
+    if (arg)
+        bind_text(q, 1, arg);
+    else if (iarg >= 0)
+        sqlite3_bind_int64(q, 1, iarg);
+    while ((step = sqlite3_step(q)) == SQLITE_ROW)
+        if ((rc = row(q, ctx)) != 0)
+            break;
+    if (!rc)
+        rc = step_done(step);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* A user callback and its argument, for the row adapters below. */
+typedef void (*any_fn)(void);
+struct cb {
+    any_fn fn; /* the caller's callback; ISO C allows casts between function pointers */
+    void *ud;
+};
+
+static int org_row(sqlite3_stmt *q, void *ctx)
+{
+    struct cb *c = ctx;
+    struct bw_org o;
+    row_org(q, &o);
+    return ((bw_org_cb)c->fn)(c->ud, &o);
+}
+
+static int dep_row(sqlite3_stmt *q, void *ctx)
+{
+    struct cb *c = ctx;
+    struct bw_dep x = {col_text(q, 0),
+                       col_text(q, 1),
+                       col_text(q, 2),
+                       (enum bw_dep_kind)sqlite3_column_int(q, 3),
+                       col_text(q, 4),
+                       sqlite3_column_double(q, 5),
+                       sqlite3_column_int(q, 6)};
+    return ((bw_dep_cb)c->fn)(c->ud, &x);
+}
+
+static int role_row(sqlite3_stmt *q, void *ctx)
+{
+    struct cb *c = ctx;
+    struct bw_role x = {col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3)};
+    return ((bw_role_cb)c->fn)(c->ud, &x);
+}
+
 int bw_store_sites_each(bw_store *s, const struct bw_site_query *qry, bw_site_cb cb, void *ud)
 {
     static const char base[] = "SELECT id,name,category,lat,lon,footprint,capacity,operator,"
@@ -639,82 +697,38 @@ int bw_store_org_get(bw_store *s, const char *id, struct bw_arena *a, struct bw_
 
 int bw_store_orgs_each(bw_store *s, bw_org_cb cb, void *ud)
 {
-    sqlite3_stmt *q;
-    int rc = BW_OK, step;
-
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id,name,type,mandate,sectors,regions,contact_name,"
-                           "contact_phone,contact_email FROM org ORDER BY id",
-                           -1, &q, NULL) != SQLITE_OK)
-        return BW_ESTORE;
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct bw_org o;
-        row_org(q, &o);
-        if ((rc = cb(ud, &o)) != 0)
-            break;
-    }
-    if (!rc)
-        rc = step_done(step);
-    sqlite3_finalize(q);
-    return rc;
+    struct cb c = {(any_fn)cb, ud};
+    return each_row(s,
+                    "SELECT id,name,type,mandate,sectors,regions,contact_name,contact_phone,"
+                    "contact_email FROM org ORDER BY id",
+                    NULL, -1, org_row, &c);
 }
 
 int bw_store_deps_each(bw_store *s, const char *site_id, bw_dep_cb cb, void *ud)
 {
-    sqlite3_stmt *q;
-    int rc = BW_OK, step;
-    const char *sql =
-        site_id ? "SELECT a.id,b.id,d.service,d.kind,d.redundancy_group,d.buffer_hours,d.directed "
-                  "FROM dep d JOIN site a ON a.rowid=d.site JOIN site b ON b.rowid=d.supplier "
-                  "WHERE a.id=?1 OR b.id=?1 ORDER BY a.id,b.id,d.service,d.kind"
-                : "SELECT a.id,b.id,d.service,d.kind,d.redundancy_group,d.buffer_hours,d.directed "
-                  "FROM dep d JOIN site a ON a.rowid=d.site JOIN site b ON b.rowid=d.supplier "
-                  "ORDER BY a.id,b.id,d.service,d.kind";
-
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return BW_ESTORE;
-    if (site_id)
-        bind_text(q, 1, site_id);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct bw_dep x = {col_text(q, 0),
-                           col_text(q, 1),
-                           col_text(q, 2),
-                           (enum bw_dep_kind)sqlite3_column_int(q, 3),
-                           col_text(q, 4),
-                           sqlite3_column_double(q, 5),
-                           sqlite3_column_int(q, 6)};
-        if ((rc = cb(ud, &x)) != 0)
-            break;
-    }
-    if (!rc)
-        rc = step_done(step);
-    sqlite3_finalize(q);
-    return rc;
+    struct cb c = {(any_fn)cb, ud};
+    return each_row(s,
+                    site_id ? "SELECT a.id,b.id,d.service,d.kind,d.redundancy_group,"
+                              "d.buffer_hours,d.directed FROM dep d "
+                              "JOIN site a ON a.rowid=d.site JOIN site b ON b.rowid=d.supplier "
+                              "WHERE a.id=?1 OR b.id=?1 ORDER BY a.id,b.id,d.service,d.kind"
+                            : "SELECT a.id,b.id,d.service,d.kind,d.redundancy_group,"
+                              "d.buffer_hours,d.directed FROM dep d "
+                              "JOIN site a ON a.rowid=d.site JOIN site b ON b.rowid=d.supplier "
+                              "ORDER BY a.id,b.id,d.service,d.kind",
+                    site_id, -1, dep_row, &c);
 }
 
 int bw_store_roles_each(bw_store *s, const char *site_id, bw_role_cb cb, void *ud)
 {
-    sqlite3_stmt *q;
-    int rc = BW_OK, step;
-    const char *sql = site_id ? "SELECT r.org,s.id,r.phase,r.description FROM role r "
-                                "JOIN site s ON s.rowid=r.site WHERE s.id=?1 "
-                                "ORDER BY r.org,s.id,r.phase"
-                              : "SELECT r.org,s.id,r.phase,r.description FROM role r "
-                                "JOIN site s ON s.rowid=r.site ORDER BY r.org,s.id,r.phase";
-
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return BW_ESTORE;
-    if (site_id)
-        bind_text(q, 1, site_id);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct bw_role x = {col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3)};
-        if ((rc = cb(ud, &x)) != 0)
-            break;
-    }
-    if (!rc)
-        rc = step_done(step);
-    sqlite3_finalize(q);
-    return rc;
+    struct cb c = {(any_fn)cb, ud};
+    return each_row(s,
+                    site_id ? "SELECT r.org,s.id,r.phase,r.description FROM role r "
+                              "JOIN site s ON s.rowid=r.site WHERE s.id=?1 "
+                              "ORDER BY r.org,s.id,r.phase"
+                            : "SELECT r.org,s.id,r.phase,r.description FROM role r "
+                              "JOIN site s ON s.rowid=r.site ORDER BY r.org,s.id,r.phase",
+                    site_id, -1, role_row, &c);
 }
 
 static int near_cmp(const void *a, const void *b)
@@ -814,26 +828,23 @@ int bw_store_counts(bw_store *s, struct bw_store_counts *c)
                : BW_OK;
 }
 
+static int category_row(sqlite3_stmt *q, void *ctx)
+{
+    struct cb *c = ctx;
+    int (*fn)(void *, const char *, int64_t, int64_t) =
+        (int (*)(void *, const char *, int64_t, int64_t))c->fn;
+    return fn(c->ud, col_text(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2));
+}
+
 int bw_store_category_counts(bw_store *s,
                              int (*cb)(void *ud, const char *category, int64_t n, int64_t cap),
                              void *ud)
 {
-    sqlite3_stmt *q;
-    int rc = BW_OK, step;
-
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT category,count(*),coalesce(sum(capacity),0) FROM site "
-                           "GROUP BY category ORDER BY count(*) DESC, category",
-                           -1, &q, NULL) != SQLITE_OK)
-        return BW_ESTORE;
-    while ((step = sqlite3_step(q)) == SQLITE_ROW)
-        if ((rc = cb(ud, col_text(q, 0), sqlite3_column_int64(q, 1),
-                     sqlite3_column_int64(q, 2))) != 0)
-            break;
-    if (!rc)
-        rc = step_done(step);
-    sqlite3_finalize(q);
-    return rc;
+    struct cb c = {(any_fn)cb, ud};
+    return each_row(s,
+                    "SELECT category,count(*),coalesce(sum(capacity),0) FROM site "
+                    "GROUP BY category ORDER BY count(*) DESC, category",
+                    NULL, -1, category_row, &c);
 }
 
 /* ---- designation ------------------------------------------------------------------ */
@@ -908,28 +919,22 @@ int bw_store_designation_run(bw_store *s, int64_t run_id, struct bw_arena *a,
     return rc;
 }
 
+static int decision_row(sqlite3_stmt *q, void *ctx)
+{
+    struct cb *c = ctx;
+    struct bw_decision d = {col_text(q, 0), col_text(q, 1), sqlite3_column_int(q, 2),
+                            col_text(q, 3)};
+    return ((int (*)(void *, const struct bw_decision *))c->fn)(c->ud, &d);
+}
+
 int bw_store_designation_each(bw_store *s, int64_t run_id,
                               int (*cb)(void *ud, const struct bw_decision *d), void *ud)
 {
-    sqlite3_stmt *q;
-    int rc = BW_OK, step;
-
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT site,tier,critical,reasons FROM designation WHERE run=? "
-                           "ORDER BY site",
-                           -1, &q, NULL) != SQLITE_OK)
-        return BW_ESTORE;
-    sqlite3_bind_int64(q, 1, run_id);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct bw_decision d = {col_text(q, 0), col_text(q, 1), sqlite3_column_int(q, 2),
-                                col_text(q, 3)};
-        if ((rc = cb(ud, &d)) != 0)
-            break;
-    }
-    if (!rc)
-        rc = step_done(step);
-    sqlite3_finalize(q);
-    return rc;
+    struct cb c = {(any_fn)cb, ud};
+    return each_row(s,
+                    "SELECT site,tier,critical,reasons FROM designation WHERE run=? "
+                    "ORDER BY site",
+                    NULL, run_id, decision_row, &c);
 }
 
 int bw_store_sites_links_each(bw_store *s,
