@@ -314,23 +314,24 @@ int cmd_demo(int argc, char **argv)
     }
     if (cli_open(cli_db_path(db), 0, &x.s, &p))
         goto out;
+    bw_arena_init(&x.a, 64 * 1024);
+    bw_diag_clear(&x.d);
+    if (bw_store_begin(x.s)) {
+        cli_failf("cannot start a transaction");
+        goto out;
+    }
     if (!p) {
+        /* Inside the transaction, so a failed demo leaves no pack behind either. */
         snprintf(path, sizeof path, "%s/packs/default", cli_home());
         if (cli_store_pack(x.s, path, &p))
-            goto out;
+            goto fail_quiet;
     }
     x.p = p;
     if (bw_store_counts(x.s, &counts) || counts.sites || counts.orgs) {
         cli_failf("%s already holds a register (%lld sites, %lld organisations); "
                   "use an empty database (--db NEW.db)",
                   cli_db_path(db), (long long)counts.sites, (long long)counts.orgs);
-        goto out;
-    }
-    bw_arena_init(&x.a, 64 * 1024);
-    bw_diag_clear(&x.d);
-    if (bw_store_begin(x.s)) {
-        cli_failf("cannot start a transaction");
-        goto out;
+        goto fail_quiet;
     }
     snprintf(path, sizeof path, "%s" PATH_ORGS, cli_home());
     if (bw_import_mem(x.s, p, path, orgs, norgs, &io, &norg_records, &x.d))

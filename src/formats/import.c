@@ -215,8 +215,11 @@ static int prop_value(const char *key, json_t *v, enum bw_vtype t, struct bw_are
     if (json_is_null(v))
         return BW_OK;
     if (json_is_string(v)) {
-        if (t == BW_V_LIST)
-            return bw_diag_set(d, BW_EINVAL, key, "expected an array of strings");
+        if (t != BW_V_STR)
+            return bw_diag_set(d, BW_EINVAL, key, "must be %s, not a string",
+                               t == BW_V_LIST   ? "an array of strings"
+                               : t == BW_V_BOOL ? "true or false"
+                                                : "a number");
         *out = (struct bw_str){json_string_value(v), json_string_length(v)};
         if (memchr(out->p, '\0', out->n))
             return bw_diag_set(d, BW_EINVAL, key, "contains a NUL character");
