@@ -47,12 +47,20 @@ char *bw_strndup(const char *s, size_t n);
 /** *out = a * b; returns 0, or -1 (and leaves *out alone) on overflow. */
 static inline int bw_mul_size(size_t a, size_t b, size_t *out)
 {
-    return __builtin_mul_overflow(a, b, out) ? -1 : 0;
+    size_t r;
+    if (__builtin_mul_overflow(a, b, &r))
+        return -1;
+    *out = r;
+    return 0;
 }
 /** *out = a + b; returns 0, or -1 (and leaves *out alone) on overflow. */
 static inline int bw_add_size(size_t a, size_t b, size_t *out)
 {
-    return __builtin_add_overflow(a, b, out) ? -1 : 0;
+    size_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return -1;
+    *out = r;
+    return 0;
 }
 
 #ifdef __cplusplus

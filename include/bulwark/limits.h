@@ -31,7 +31,7 @@
 #define BW_TEXT_MAX 4096
 /** Most items in a ';'-separated list field (tags, sectors, regions, services). */
 #define BW_LIST_ITEMS_MAX 256
-/** Largest radius accepted by a radius query (metres, half the Earth's circumference). */
-#define BW_RADIUS_MAX_M 20003931.0
+/** Largest radius accepted by a radius query (metres): just above the WGS84 antipodal distance, 20003931.46 m. */
+#define BW_RADIUS_MAX_M 20003932.0
 
 #endif

@@ -7,7 +7,7 @@
  */
 #include "alloc.h"
 #include "error.h"
-#include "json_load.h"
+#include "json_jansson.h"
 
 #include <jansson.h>
 #include <stdlib.h>

@@ -1,13 +1,15 @@
 /*
  * json.c — small JSON writing helpers shared by every layer that emits JSON by hand
  * (exports, designation reasons), where building a jansson tree would cost more than
- * the output itself, and the jansson loading wrappers of json_load.h that report a failed
- * allocation as BW_ENOMEM rather than as malformed input. Pure functions; thread-safe.
+ * the output itself, and the jansson wrappers of json_jansson.h that report a failed
+ * allocation as BW_ENOMEM rather than as malformed input or damaged output.
+ * Pure functions; thread-safe.
  */
 #include "json.h"
+#include "alloc.h"
 #include "buf.h"
 #include "error.h"
-#include "json_load.h"
+#include "json_jansson.h"
 
 int bw_json_put_string(struct bw_buf *b, const char *s, size_t n)
 {
@@ -67,4 +69,16 @@ json_t *bw__json_loadf(FILE *f, size_t flags, json_error_t *err, int *rc)
     }
     *rc = j ? BW_OK : BW_EPARSE;
     return j;
+}
+
+char *bw__json_dumps(const json_t *j, size_t flags)
+{
+    unsigned long before = bw__alloc_failures();
+    char *text = json_dumps(j, flags);
+
+    if (bw__alloc_failures() != before) {
+        bw_free(text);
+        return NULL;
+    }
+    return text;
 }

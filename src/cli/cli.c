@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "alloc.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,11 @@ int cli_open(const char *db, int need_pack, bw_store **s, bw_pack **pack)
     bw_diag_clear(&d);
     *s = NULL;
     *pack = NULL;
+    /* Commands that read the register must not create an empty database by accident
+     * (a typo in --db would otherwise leave a stray file behind). */
+    if (need_pack && access(db, F_OK) != 0)
+        return cli_failf("%s: no such database (create it with `bulwark init` or "
+                         "`bulwark demo`)", db);
     rc = bw_store_open(db, &d, s);
     if (rc)
         return cli_fail(&d);
@@ -130,12 +136,33 @@ void cli_progress(void *ud, size_t done, size_t total)
     fflush(stderr);
 }
 
+/* Stands in for the sign of a negative number while getopt runs (see cli_getopt). */
+#define HIDDEN_MINUS '\x1f'
+
+static int looks_negative(const char *s, char sign)
+{
+    return s[0] == sign && (isdigit((unsigned char)s[1]) ||
+                            (s[1] == '.' && isdigit((unsigned char)s[2])));
+}
+
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
     char spec[64];
+    int c;
+
     snprintf(spec, sizeof spec, ":%s", shortopts);
     opterr = 0;
-    return getopt_long(argc, argv, spec, longopts, NULL);
+    /* "-16.5" is a coordinate, not a cluster of short options (no command has a digit
+     * option): hide its sign from getopt for the call, so `sites near -33.9 151.2 500`
+     * works wherever the options are. */
+    for (int i = 1; i < argc; i++)
+        if (looks_negative(argv[i], '-'))
+            argv[i][0] = HIDDEN_MINUS;
+    c = getopt_long(argc, argv, spec, longopts, NULL);
+    for (int i = 1; i < argc; i++)
+        if (looks_negative(argv[i], HIDDEN_MINUS))
+            argv[i][0] = '-';
+    return c;
 }
 
 int cli_read_file(const char *path, size_t max, char **out, size_t *n)

@@ -198,7 +198,7 @@ static int do_near(bw_store *s, char **args, long limit, int json)
         !bw_geo_valid(lat, lon))
         return cli_failf("LAT LON must be WGS84 degrees (latitude -90..90, longitude -180..180)");
     if (bw_parse_double(bw_str_c(args[2]), &r) || r < 0 || r > BW_RADIUS_MAX_M)
-        return cli_failf("RADIUS_M must be metres between 0 and 20003931");
+        return cli_failf("RADIUS_M must be metres between 0 and 20003932");
     bw_arena_init(&a, 64 * 1024);
     rc = bw_store_sites_near(s, lat, lon, r, limit > 0 ? (size_t)limit : 0, &a, &v, &n);
     if (rc) {

@@ -62,6 +62,7 @@ int bw_csv_next(bw_csv *r, struct bw_str **fields, size_t *nfields, uint64_t *li
     const char *p = r->p;
     size_t n = r->n, i = r->off, nf = 0, start_byte;
     uint64_t start;
+    int rc;
 
     /* Skip blank lines. */
     while (i < n && (p[i] == '\n' || (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n'))) {
@@ -102,11 +103,13 @@ int bw_csv_next(bw_csv *r, struct bw_str **fields, size_t *nfields, uint64_t *li
                                        "field %zu is longer than %u bytes", nf + 1,
                                        BW_CSV_FIELD_MAX);
                 }
-                if (bw_buf_append(&r->unq, p + i, j - i)) {
+                if ((rc = bw_buf_append(&r->unq, p + i, j - i)) != BW_OK) {
                     if (d)
                         d->line = qline;
-                    return bw_diag_set(d, BW_ETOOBIG, NULL, "record is longer than %u bytes",
-                                       BW_CSV_RECORD_MAX);
+                    return rc == BW_ENOMEM
+                               ? bw_diag_set(d, rc, NULL, "out of memory")
+                               : bw_diag_set(d, rc, NULL, "record is longer than %u bytes",
+                                             BW_CSV_RECORD_MAX);
                 }
                 if (j >= n) {
                     if (d)
@@ -115,10 +118,11 @@ int bw_csv_next(bw_csv *r, struct bw_str **fields, size_t *nfields, uint64_t *li
                                        "quoted field %zu never ends (file truncated?)", nf + 1);
                 }
                 if (j + 1 < n && p[j + 1] == '"') {
-                    if (bw_buf_putc(&r->unq, '"')) {
+                    if ((rc = bw_buf_putc(&r->unq, '"')) != BW_OK) {
                         if (d)
                             d->line = qline;
-                        return bw_diag_set(d, BW_ETOOBIG, NULL, "record too long");
+                        return rc == BW_ENOMEM ? bw_diag_set(d, rc, NULL, "out of memory")
+                                               : bw_diag_set(d, rc, NULL, "record too long");
                     }
                     i = j + 2;
                     continue;
@@ -177,6 +181,12 @@ int bw_csv_next(bw_csv *r, struct bw_str **fields, size_t *nfields, uint64_t *li
             i++;
             if (i >= n) {
                 /* A trailing comma at end of file means one more, empty field. */
+                if (nf == BW_CSV_COLUMNS_MAX) {
+                    if (d)
+                        d->line = start;
+                    return bw_diag_set(d, BW_ETOOBIG, NULL, "more than %d fields in a record",
+                                       BW_CSV_COLUMNS_MAX);
+                }
                 r->quoted_off[nf] = SIZE_MAX;
                 r->fields[nf].p = p + i;
                 r->fields[nf].n = 0;

@@ -13,9 +13,10 @@
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
-#include "json_load.h"
+#include "json_jansson.h"
 #include "limits.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum state { ST_START, ST_MEMBERS, ST_FEATURES, ST_DONE };
@@ -27,6 +28,7 @@ struct bw_geojson {
     enum state st;
     int64_t index;
     int saw_type, saw_features;
+    json_t *keys; /* member names of the top-level object seen so far (duplicates refused) */
 };
 
 int bw_geojson_open(const char *p, size_t n, bw_geojson **out)
@@ -47,6 +49,8 @@ int bw_geojson_open(const char *p, size_t n, bw_geojson **out)
 
 void bw_geojson_free(bw_geojson *g)
 {
+    if (g)
+        json_decref(g->keys);
     bw_free(g);
 }
 
@@ -134,8 +138,8 @@ static int value_end(const bw_geojson *g, size_t off, size_t *end)
 static json_t *parse_slice(bw_geojson *g, size_t start, size_t end, struct bw_diag *d, int *rc)
 {
     json_error_t err;
-    json_t *v = bw__json_loadb(g->p + start, end - start,
-                               JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err, rc);
+    json_t *v = bw__json_loadb(g->p + start, end - start, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+                               &err, rc);
     if (!v && *rc == BW_ENOMEM) {
         bw_diag_set(d, BW_ENOMEM, NULL, "out of memory");
     } else if (!v) {
@@ -207,6 +211,9 @@ int bw_geojson_next(bw_geojson *g, json_t **feature, int64_t *index, uint64_t *l
             skip_ws(g);
             if (g->off < g->n && g->p[g->off] == '}')
                 return fail(g, d, BW_EINVAL, "empty object: no \"type\" or \"features\"");
+            g->keys = json_object();
+            if (!g->keys)
+                return bw_diag_set(d, BW_ENOMEM, NULL, "out of memory");
             g->st = ST_MEMBERS;
             break;
         case ST_MEMBERS: {
@@ -215,10 +222,19 @@ int bw_geojson_next(bw_geojson *g, json_t **feature, int64_t *index, uint64_t *l
             if ((rc = read_key(g, &key, d)))
                 return rc;
             k = json_string_value(key);
+            /* jansson refuses duplicate keys inside values; the envelope is ours to check. */
+            if (json_object_get(g->keys, k)) {
+                char msg[BW_DIAG_MSG_MAX];
+                snprintf(msg, sizeof msg, "\"%.200s\" appears twice in the top-level object", k);
+                json_decref(key);
+                return fail(g, d, BW_EPARSE, msg);
+            }
+            if (json_object_set_new(g->keys, k, json_null())) {
+                json_decref(key);
+                return bw_diag_set(d, BW_ENOMEM, NULL, "out of memory");
+            }
             if (strcmp(k, "features") == 0) {
                 json_decref(key);
-                if (g->saw_features)
-                    return fail(g, d, BW_EPARSE, "\"features\" appears twice");
                 g->saw_features = 1;
                 if (g->off >= g->n || g->p[g->off] != '[')
                     return fail(g, d, BW_EINVAL, "\"features\" is not an array");
@@ -260,14 +276,15 @@ int bw_geojson_next(bw_geojson *g, json_t **feature, int64_t *index, uint64_t *l
         case ST_FEATURES: {
             json_t *f;
             skip_ws(g);
-            if (value_end(g, g->off, &end))
-                return fail(g, d, BW_EPARSE, "malformed or truncated feature");
-            if (end - g->off > BW_GEOJSON_FEATURE_MAX)
-                return fail(g, d, BW_ETOOBIG, "feature larger than the 16 MiB limit");
+            /* Name the feature in every error below, truncation and size included. */
             *line = g->line;
             *index = g->index;
             if (d)
                 d->feature = g->index;
+            if (value_end(g, g->off, &end))
+                return fail(g, d, BW_EPARSE, "malformed or truncated feature");
+            if (end - g->off > BW_GEOJSON_FEATURE_MAX)
+                return fail(g, d, BW_ETOOBIG, "feature larger than the 16 MiB limit");
             f = parse_slice(g, g->off, end, d, &rc);
             if (!f)
                 return rc;
@@ -278,6 +295,9 @@ int bw_geojson_next(bw_geojson *g, json_t **feature, int64_t *index, uint64_t *l
             } else if (g->off < g->n && g->p[g->off] == ']') {
                 g->off++;
                 g->st = ST_MEMBERS;
+                /* What follows the list is about the envelope, not this feature. */
+                if (d)
+                    d->feature = -1;
                 if ((rc = after_member(g, d))) {
                     json_decref(f);
                     return rc;

@@ -13,7 +13,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
-#include "json_load.h"
+#include "json_jansson.h"
 #include "limits.h"
 #include "str.h"
 

@@ -75,5 +75,6 @@ int bw_dep_to_values(const struct bw_dep *dep, struct bw_arena *a, struct bw_str
     v[4] = bw_value_str(dep->redundancy_group);
     v[5] = dep->buffer_hours > 0 ? bw_value_real(a, dep->buffer_hours) : (struct bw_str){NULL, 0};
     v[6] = dep->directed ? bw_value_str("true") : (struct bw_str){NULL, 0};
-    return BW_OK;
+    /* A number that could not be formatted must not export as an absent value. */
+    return dep->buffer_hours > 0 && !v[5].p ? BW_ENOMEM : BW_OK;
 }

@@ -11,7 +11,7 @@
 #include "pack.h"
 #include "alloc.h"
 #include "error.h"
-#include "json_load.h"
+#include "json_jansson.h"
 #include "limits.h"
 
 #include <jansson.h>
@@ -49,8 +49,7 @@ static json_t *load_file(const char *path, struct bw_diag *d, int *rc)
     if (ftell(f) > (long)BW_PACK_FILE_MAX) {
         fclose(f);
         bw_diag_file(d, path);
-        *rc = bw_diag_set(d, BW_ETOOBIG, NULL, "pack file larger than %u bytes",
-                          BW_PACK_FILE_MAX);
+        *rc = bw_diag_set(d, BW_ETOOBIG, NULL, "pack file larger than %u bytes", BW_PACK_FILE_MAX);
         return NULL;
     }
     rewind(f);
@@ -111,7 +110,7 @@ int bw_pack_read_dir(const char *dir, struct bw_diag *d, char **out)
             goto out;
         }
     }
-    text = json_dumps(bundle, JSON_COMPACT);
+    text = bw__json_dumps(bundle, JSON_COMPACT);
     if (!text) {
         rc = BW_ENOMEM;
         goto out;
@@ -335,7 +334,7 @@ int bw_pack_parse(const char *text, size_t n, struct bw_diag *d, bw_pack **out)
     json_error_t err;
     bw_pack *p;
     json_t *meta;
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64-bit offset basis */
     int rc;
 
     *out = NULL;
@@ -411,8 +410,10 @@ const char *bw_pack_criteria_version(const bw_pack *p)
 
 const struct bw_class *bw_pack_class(const bw_pack *p, const char *id, size_t n)
 {
+    /* Lengths first: @p id may hold a NUL (a CSV cell can), where strncmp would stop
+     * early and id[n] would then be read past the end of a shorter entry. */
     for (size_t i = 0; i < p->nclasses; i++)
-        if (strncmp(p->classes[i].id, id, n) == 0 && p->classes[i].id[n] == '\0')
+        if (strlen(p->classes[i].id) == n && memcmp(p->classes[i].id, id, n) == 0)
             return &p->classes[i];
     return NULL;
 }
@@ -435,7 +436,7 @@ const struct bw_term *bw_pack_term(const struct bw_term *list, size_t n, const c
                                    size_t idn)
 {
     for (size_t i = 0; i < n; i++)
-        if (strncmp(list[i].id, id, idn) == 0 && list[i].id[idn] == '\0')
+        if (strlen(list[i].id) == idn && memcmp(list[i].id, id, idn) == 0) /* as bw_pack_class */
             return &list[i];
     return NULL;
 }

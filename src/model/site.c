@@ -124,6 +124,16 @@ int bw_site_from_record(const bw_pack *pack, const struct bw_record *r, struct b
     }
     if (poly.npts && !lat.p && !lon.p) {
         bw_polygon_centroid(&poly, &out->lat, &out->lon);
+        /* The parser checks positions, not topology: a self-intersecting ring or a hole
+         * outside its outer ring cancels area and throws the centroid off the globe. */
+        if (!bw_geo_valid(out->lat, out->lon)) {
+            bw_polygon_release(&poly);
+            return bw_diag_set(d, BW_EINVAL, "footprint",
+                               "its centroid (%.6g, %.6g) is not a valid location (a ring "
+                               "crossing itself, or a hole outside its outer ring?); give lat "
+                               "and lon",
+                               out->lat, out->lon);
+        }
     } else {
         if ((rc = bw_field_real(lat, "lat", 1, -90, 90, 0, d, &out->lat)) ||
             (rc = bw_field_real(lon, "lon", 1, -180, 180, 0, d, &out->lon))) {
@@ -160,5 +170,8 @@ int bw_site_to_values(const struct bw_site *s, struct bw_arena *a, struct bw_str
     v[9] = bw_value_str(s->region);
     v[10] = bw_value_str(s->tags);
     v[11] = bw_value_str(s->footprint);
-    return (v[3].p && v[4].p) ? BW_OK : BW_ENOMEM;
+    /* A number that could not be formatted must not export as an absent value. */
+    return (v[3].p && v[4].p && (s->capacity < 0 || v[5].p) && (s->population < 0 || v[8].p))
+               ? BW_OK
+               : BW_ENOMEM;
 }
