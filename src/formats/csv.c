@@ -24,6 +24,7 @@ struct bw_csv {
     struct bw_buf unq;
     struct bw_str fields[BW_CSV_COLUMNS_MAX];
     size_t quoted_off[BW_CSV_COLUMNS_MAX]; /* SIZE_MAX for raw fields */
+    size_t cur; /* 0-based index of the field being read (names it in errors) */
 };
 
 int bw_csv_open(const char *p, size_t n, bw_csv **out)
@@ -49,6 +50,11 @@ void bw_csv_free(bw_csv *r)
         return;
     bw_buf_release(&r->unq);
     bw_free(r);
+}
+
+size_t bw_csv_error_column(const bw_csv *r)
+{
+    return r->cur;
 }
 
 size_t bw_csv_offset(const bw_csv *r)
@@ -78,6 +84,7 @@ int bw_csv_next(bw_csv *r, struct bw_str **fields, size_t *nfields, uint64_t *li
     *line = start;
     bw_buf_reset(&r->unq);
     for (;;) {
+        r->cur = nf;
         if (nf == BW_CSV_COLUMNS_MAX) {
             if (d)
                 d->line = start;

@@ -31,6 +31,9 @@ void bw_csv_free(bw_csv *r);
 int bw_csv_next(bw_csv *r, struct bw_str **fields, size_t *nfields, uint64_t *line,
                 struct bw_diag *d);
 
+/** After bw_csv_next failed: the 0-based index of the field it was reading. */
+size_t bw_csv_error_column(const bw_csv *r);
+
 /** Bytes consumed so far (for progress). */
 size_t bw_csv_offset(const bw_csv *r);
 

@@ -168,6 +168,8 @@ static int import_csv(bw_store *s, const bw_pack *pack, const char *p, size_t n,
             struct bw_record rec;
             bw_arena_reset(a);
             rc = bw_csv_next(r, &f, &nf, &line, d);
+            if (rc < 0 && !d->field[0] && bw_csv_error_column(r) < ncols)
+                snprintf(d->field, sizeof d->field, "%s", names[bw_csv_error_column(r)]);
             if (rc <= 0)
                 break;
             rc = BW_OK;

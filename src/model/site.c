@@ -125,14 +125,26 @@ int bw_site_from_record(const bw_pack *pack, const struct bw_record *r, struct b
     if (poly.npts && !lat.p && !lon.p) {
         bw_polygon_centroid(&poly, &out->lat, &out->lon);
         /* The parser checks positions, not topology: a self-intersecting ring or a hole
-         * outside its outer ring cancels area and throws the centroid off the globe. */
-        if (!bw_geo_valid(out->lat, out->lon)) {
-            bw_polygon_release(&poly);
-            return bw_diag_set(d, BW_EINVAL, "footprint",
-                               "its centroid (%.6g, %.6g) is not a valid location (a ring "
-                               "crossing itself, or a hole outside its outer ring?); give lat "
-                               "and lon",
-                               out->lat, out->lon);
+         * outside its outer ring cancels area and can throw the centroid anywhere, even
+         * off the globe. A centroid outside the footprint's bounding box betrays it. */
+        {
+            double lo_lat = 90, hi_lat = -90, lo_lon = 180, hi_lon = -180;
+            for (uint32_t i = 0; i < poly.npts; i++) {
+                double x = poly.pts[2 * i], y = poly.pts[2 * i + 1];
+                lo_lon = x < lo_lon ? x : lo_lon;
+                hi_lon = x > hi_lon ? x : hi_lon;
+                lo_lat = y < lo_lat ? y : lo_lat;
+                hi_lat = y > hi_lat ? y : hi_lat;
+            }
+            if (!(out->lat >= lo_lat && out->lat <= hi_lat && out->lon >= lo_lon &&
+                  out->lon <= hi_lon)) {
+                bw_polygon_release(&poly);
+                return bw_diag_set(d, BW_EINVAL, "footprint",
+                                   "its centroid (%.6g, %.6g) lies outside the footprint (a "
+                                   "ring crossing itself, or a hole outside its outer ring?); "
+                                   "give lat and lon",
+                                   out->lat, out->lon);
+            }
         }
     } else {
         if ((rc = bw_field_real(lat, "lat", 1, -90, 90, 0, d, &out->lat)) ||
