@@ -2,8 +2,8 @@
  * dep.h — a dependency between two sites.
  *
  * kind "supply": `site` needs `service` from `supplier`; suppliers of one service in
- * the same redundancy group back each other up, and buffer_hours (generators, tanks)
- * delay the loss. kind "link": a line or pipe of the service network between two
+ * the same redundancy group back each other up (`needs` of them must have the service,
+ * 1 by default), and buffer_hours (generators, tanks) delay the loss. kind "link": a line or pipe of the service network between two
  * infrastructure sites, undirected unless `directed`. Pure functions.
  */
 #ifndef BW_DEP_H
@@ -30,6 +30,7 @@ struct bw_dep {
     const char *redundancy_group; /**< or NULL */
     double buffer_hours;          /**< >= 0; 0 when absent */
     int directed;                 /**< links only: 1 when one-way (supplier → site) */
+    int needs;                    /**< supply only: k of the group's n suppliers (>= 1) */
 };
 
 extern const struct bw_column bw_dep_columns[];

@@ -117,6 +117,20 @@ const struct bw_criterion *bw_pack_criteria(const bw_pack *p, size_t *n);
 /** The designation criteria's own version string. */
 const char *bw_pack_criteria_version(const bw_pack *p);
 
+/* ---- restoration (timed cascades) -------------------------------------------------- */
+
+/** True when @p attack is one of the pack's attack types. */
+int bw_pack_attack_known(const bw_pack *p, const char *attack);
+/**
+ * The restoration-time distribution (log-normal: median hours, sigma) of a site of
+ * @p category hit by @p attack: the first matching rule (class or its sector, attack or
+ * "*"), else the pack's default, else 24 h and 0.8.
+ */
+void bw_pack_restoration(const bw_pack *p, const char *category, const char *attack,
+                         double *median_h, double *sigma);
+/** True when sites of @p category (or its sector) provide a critical service. */
+int bw_pack_critical_category(const bw_pack *p, const char *category);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,7 @@
 #define BW_STORE_H
 
 #include "dep.h"
+#include "graph.h"
 #include "org.h"
 #include "pack.h"
 #include "site.h"
@@ -155,6 +156,31 @@ int bw_store_sites_links_each(bw_store *s,
                               int (*cb)(void *ud, const struct bw_site *site,
                                         const struct bw_site_links *l),
                               void *ud);
+
+/* ---- dependency graph ------------------------------------------------------------- */
+
+/**
+ * The register as arrays for bw_graph_new: node i is the i-th site in id order.
+ * Arrays are owned by the struct (free with bw_graph_data_release); ids and categories
+ * live in the arena passed to bw_store_graph_load.
+ */
+struct bw_graph_data {
+    uint32_t n;
+    const char **ids;        /**< n site ids, ascending */
+    const char **categories; /**< n category ids */
+    uint32_t *supplies;      /**< n masks over the pack's services (pack order) */
+    double *population;      /**< n populations served (0 when unknown) */
+    struct bw_graph_dep *deps;
+    size_t ndeps;
+};
+
+/** Loads sites and dependencies; service ids follow the pack's service order. */
+int bw_store_graph_load(bw_store *s, const bw_pack *pack, struct bw_arena *a,
+                        struct bw_graph_data *out, struct bw_diag *d);
+/** Frees the arrays of @p g. Accepts NULL. */
+void bw_graph_data_release(struct bw_graph_data *g);
+/** The node of site @p id (binary search over ids), or -1. */
+int64_t bw_graph_data_find(const struct bw_graph_data *g, const char *id);
 
 #ifdef __cplusplus
 }

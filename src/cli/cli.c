@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "alloc.h"
+#include "cascade.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -112,14 +113,15 @@ int cli_json_print(json_t *j)
     return rc ? 1 : 0;
 }
 
-void cli_progress(void *ud, size_t done, size_t total)
+/* Draws "[#####     ]  42%  done/total unit" on stderr, at most ten times a second,
+ * only when stderr is a terminal. */
+static void draw_bar(size_t done, size_t total, size_t shift, const char *unit)
 {
     static struct timespec last;
     struct timespec now;
     const int width = 40;
     int fill;
 
-    (void)ud;
     if (!isatty(STDERR_FILENO) || total == 0)
         return;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -128,12 +130,24 @@ void cli_progress(void *ud, size_t done, size_t total)
         return;
     last = now;
     fill = (int)((double)done / (double)total * width);
-    fprintf(stderr, "\r[%.*s%*s] %3d%%  %zu/%zu MB", fill,
+    fprintf(stderr, "\r[%.*s%*s] %3d%%  %zu/%zu %s", fill,
             "########################################", width - fill, "",
-            (int)((double)done * 100.0 / (double)total), done >> 20, total >> 20);
+            (int)((double)done * 100.0 / (double)total), done >> shift, total >> shift, unit);
     if (done >= total)
         fputc('\n', stderr);
     fflush(stderr);
+}
+
+void cli_progress(void *ud, size_t done, size_t total)
+{
+    (void)ud;
+    draw_bar(done, total, 20, "MB");
+}
+
+void cli_progress_count(void *ud, size_t done, size_t total)
+{
+    (void)ud;
+    draw_bar(done, total, 0, "sites");
 }
 
 /* Stands in for the sign of a negative number while getopt runs (see cli_getopt). */
@@ -220,4 +234,39 @@ int cli_store_pack(bw_store *s, const char *dir, bw_pack **out)
         return cli_failf("cannot store the pack: %s", bw_strerror(rc));
     }
     return 0;
+}
+
+int cli_graph_load(bw_store *s, const bw_pack *p, struct bw_arena *a,
+                   struct bw_graph_data *data, bw_graph **g)
+{
+    struct bw_diag d;
+    size_t ns;
+
+    bw_diag_clear(&d);
+    *g = NULL;
+    bw_pack_services(p, &ns);
+    if (bw_store_graph_load(s, p, a, data, &d))
+        return cli_fail(&d);
+    if (bw_graph_new(data->n, (uint32_t)ns, data->supplies, data->population, data->deps,
+                     data->ndeps, &d, g)) {
+        bw_graph_data_release(data);
+        return cli_fail(&d);
+    }
+    return 0;
+}
+
+int cli_service(const bw_pack *p, const char *name, int *out)
+{
+    size_t ns;
+    const struct bw_term *svc = bw_pack_services(p, &ns);
+
+    *out = BW_ALL_SERVICES;
+    if (!name || strcmp(name, "all") == 0)
+        return 0;
+    for (size_t i = 0; i < ns; i++)
+        if (strcmp(svc[i].id, name) == 0) {
+            *out = (int)i;
+            return 0;
+        }
+    return cli_failf("unknown service '%s' (see bulwark taxonomy list)", name);
 }

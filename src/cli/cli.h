@@ -11,6 +11,7 @@
 #include "error.h"
 #include "pack.h"
 #include "store.h"
+#include "graph.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -34,6 +35,20 @@ int cmd_export(int argc, char **argv);
 int cmd_sites(int argc, char **argv);
 int cmd_orgs(int argc, char **argv);
 int cmd_designate(int argc, char **argv);
+int cmd_cascade(int argc, char **argv);
+int cmd_criticality(int argc, char **argv);
+
+struct bw_arena;
+struct bw_graph_data;
+/**
+ * Loads the register's dependency graph. Prints errors and returns 1 on failure; on
+ * success the caller releases @p data (bw_graph_data_release) and frees @p g.
+ */
+int cli_graph_load(bw_store *s, const bw_pack *p, struct bw_arena *a,
+                   struct bw_graph_data *data, bw_graph **g);
+/** Parses a service name into its pack index, or "all"/NULL into BW_ALL_SERVICES.
+ *  Prints the error and returns 1 when unknown. */
+int cli_service(const bw_pack *p, const char *name, int *out);
 
 /** The database path: @p opt if given, else $BULWARK_DB, else ./bulwark.db. */
 const char *cli_db_path(const char *opt);
@@ -63,6 +78,8 @@ int cli_json_print(json_t *j);
 
 /** Progress callback for imports: draws a bar on stderr only when it is a terminal. */
 void cli_progress(void *ud, size_t done, size_t total);
+/** The same for counted work (sites), labelled in items rather than megabytes. */
+void cli_progress_count(void *ud, size_t done, size_t total);
 
 /** getopt_long (options may follow arguments) with no error printing. */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);

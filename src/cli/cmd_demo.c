@@ -152,7 +152,7 @@ static long nearest(const struct demo *x, double lat, double lon, json_t *matche
 static int put_dep(struct demo *x, const char *site, const char *supplier, const char *service,
                    enum bw_dep_kind kind, const char *group, double buffer)
 {
-    struct bw_dep d = {site, supplier, service, kind, group, buffer, 0};
+    struct bw_dep d = {site, supplier, service, kind, group, buffer, 0, 1};
     return bw_store_dep_put(x->s, &d, kind == BW_DEP_LINK, &x->d);
 }
 

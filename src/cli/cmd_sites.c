@@ -113,6 +113,8 @@ static int on_dep_json(void *ud, const struct bw_dep *d)
         json_object_set_new(j, "redundancy_group", json_string(d->redundancy_group));
     if (d->buffer_hours > 0)
         json_object_set_new(j, "buffer_hours", json_real(d->buffer_hours));
+    if (d->needs > 1)
+        json_object_set_new(j, "needs", json_integer(d->needs));
     return json_array_append_new(ud, j) ? BW_ENOMEM : 0;
 }
 

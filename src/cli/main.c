@@ -19,6 +19,8 @@ const struct cli_cmd cli_cmds[] = {
     {"sites", cmd_sites, "list, show and search sites (list, show, near, summary)"},
     {"orgs", cmd_orgs, "list and show organisations and their roles"},
     {"designate", cmd_designate, "apply the designation criteria and show what changed"},
+    {"cascade", cmd_cascade, "what removing sites takes down through dependencies"},
+    {"criticality", cmd_criticality, "for every site, what its loss alone takes down"},
     {NULL, NULL, NULL},
 };
 

@@ -16,7 +16,7 @@ const struct bw_column bw_dep_columns[] = {
     {"site", BW_V_STR, 1},         {"supplier", BW_V_STR, 1},
     {"service", BW_V_STR, 1},      {"kind", BW_V_STR, 0},
     {"redundancy_group", BW_V_STR, 0}, {"buffer_hours", BW_V_REAL, 0},
-    {"directed", BW_V_BOOL, 0},
+    {"directed", BW_V_BOOL, 0},        {"needs", BW_V_INT, 0},
 };
 const size_t bw_dep_ncolumns = sizeof bw_dep_columns / sizeof bw_dep_columns[0];
 
@@ -61,6 +61,14 @@ int bw_dep_from_record(const bw_pack *pack, const struct bw_record *r, struct bw
                             &out->buffer_hours)) ||
         (rc = bw_field_bool(bw_record_get(r, "directed"), "directed", 0, d, &out->directed)))
         return rc;
+    {
+        int64_t k;
+        if ((rc = bw_field_int(bw_record_get(r, "needs"), "needs", 0, 1, 1000, 1, d, &k)))
+            return rc;
+        out->needs = (int)k;
+    }
+    if (out->needs != 1 && out->kind != BW_DEP_SUPPLY)
+        return bw_diag_set(d, BW_EINVAL, "needs", "only supply dependencies have k of n");
     if (out->directed && out->kind != BW_DEP_LINK)
         return bw_diag_set(d, BW_EINVAL, "directed", "only links can be directed");
     return BW_OK;
@@ -75,6 +83,7 @@ int bw_dep_to_values(const struct bw_dep *dep, struct bw_arena *a, struct bw_str
     v[4] = bw_value_str(dep->redundancy_group);
     v[5] = dep->buffer_hours > 0 ? bw_value_real(a, dep->buffer_hours) : (struct bw_str){NULL, 0};
     v[6] = dep->directed ? bw_value_str("true") : (struct bw_str){NULL, 0};
+    v[7] = dep->needs > 1 ? bw_value_i64(a, dep->needs, 1) : (struct bw_str){NULL, 0};
     /* A number that could not be formatted must not export as an absent value. */
-    return dep->buffer_hours > 0 && !v[5].p ? BW_ENOMEM : BW_OK;
+    return (dep->buffer_hours > 0 && !v[5].p) || (dep->needs > 1 && !v[7].p) ? BW_ENOMEM : BW_OK;
 }

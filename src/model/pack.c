@@ -32,6 +32,7 @@ struct bw_pack {
     size_t ncaps;
     struct bw_criterion *criteria;
     size_t ncriteria;
+    json_t *restoration; /* borrowed from root; NULL when the pack has none */
 };
 
 static json_t *load_file(const char *path, struct bw_diag *d, int *rc)
@@ -329,6 +330,58 @@ static int parse_designation(bw_pack *p, json_t *des, struct bw_diag *d)
     return BW_OK;
 }
 
+/* The optional restoration section (timed cascades): attack types, rules, critical
+ * categories. Every rule names known classes and attacks and carries a source. */
+static int parse_restoration(bw_pack *p, json_t *r, struct bw_diag *d)
+{
+    json_t *attacks = json_object_get(r, "attack_types"), *rules = json_object_get(r, "rules");
+    json_t *def = json_object_get(r, "default"), *crit = json_object_get(r, "critical_categories");
+    json_t *e, *v;
+    size_t i, j;
+    int rc;
+
+    if (!r)
+        return BW_OK;
+    if (!json_is_array(attacks) || !json_is_array(rules) || !json_is_object(def))
+        return bw_diag_set(d, BW_EINVAL, "restoration",
+                           "needs \"attack_types\", \"default\" and \"rules\"");
+    json_array_foreach(attacks, i, e) {
+        if ((rc = entry_ok(e, "attack_types", i, d)))
+            return rc;
+    }
+    if (!(json_number_value(json_object_get(def, "median_hours")) > 0) ||
+        !(json_number_value(json_object_get(def, "sigma")) >= 0))
+        return bw_diag_set(d, BW_EINVAL, "restoration", "default needs median_hours > 0 and "
+                           "sigma >= 0");
+    json_array_foreach(rules, i, e) {
+        json_t *cls = json_object_get(e, "classes"), *atk = json_object_get(e, "attacks");
+        if (!json_is_array(cls) || !json_is_array(atk) || !str_member(e, "source") ||
+            !(json_number_value(json_object_get(e, "median_hours")) > 0) ||
+            !(json_number_value(json_object_get(e, "sigma")) >= 0))
+            return bw_diag_set(d, BW_EINVAL, "restoration", "rule %zu needs classes, attacks, "
+                               "median_hours > 0, sigma >= 0 and a source", i);
+        json_array_foreach(cls, j, v) {
+            const char *id = json_string_value(v);
+            if (!id || !bw_pack_class(p, id, strlen(id)))
+                return bw_diag_set(d, BW_EREF, "restoration", "rule %zu: unknown class '%s'", i,
+                                   id ? id : "?");
+        }
+        json_array_foreach(atk, j, v) {
+            const char *id = json_string_value(v);
+            if (!id || (strcmp(id, "*") != 0 && !bw_pack_attack_known(p, id)))
+                return bw_diag_set(d, BW_EREF, "restoration", "rule %zu: unknown attack type "
+                                   "'%s'", i, id ? id : "?");
+        }
+    }
+    json_array_foreach(crit, i, e) {
+        const char *id = str_member(e, "id");
+        if (!id || !bw_pack_class(p, id, strlen(id)) || !str_member(e, "source"))
+            return bw_diag_set(d, BW_EREF, "restoration", "critical category %zu: unknown or "
+                               "without a source", i);
+    }
+    return BW_OK;
+}
+
 int bw_pack_parse(const char *text, size_t n, struct bw_diag *d, bw_pack **out)
 {
     json_error_t err;
@@ -356,6 +409,9 @@ int bw_pack_parse(const char *text, size_t n, struct bw_diag *d, bw_pack **out)
     }
     if ((rc = parse_taxonomy(p, json_object_get(p->root, "taxonomy"), d)) ||
         (rc = parse_designation(p, json_object_get(p->root, "designation"), d)))
+        goto fail;
+    p->restoration = json_object_get(p->root, "restoration");
+    if ((rc = parse_restoration(p, p->restoration, d)))
         goto fail;
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)text[i];
@@ -475,4 +531,63 @@ const struct bw_criterion *bw_pack_criteria(const bw_pack *p, size_t *n)
 {
     *n = p->ncriteria;
     return p->criteria;
+}
+
+/* True when JSON array @p arr holds the string @p id (or "*", when @p wild). */
+static int json_list_has(json_t *arr, const char *id, int wild)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *x = json_string_value(v);
+        if (x && (strcmp(x, id) == 0 || (wild && strcmp(x, "*") == 0)))
+            return 1;
+    }
+    return 0;
+}
+
+int bw_pack_attack_known(const bw_pack *p, const char *attack)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(p->restoration, "attack_types"), i, e) {
+        const char *id = str_member(e, "id");
+        if (id && strcmp(id, attack) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+void bw_pack_restoration(const bw_pack *p, const char *category, const char *attack,
+                         double *median_h, double *sigma)
+{
+    const struct bw_class *c = bw_pack_class(p, category, strlen(category));
+    json_t *def = json_object_get(p->restoration, "default"), *e;
+    size_t i;
+
+    *median_h = def ? json_number_value(json_object_get(def, "median_hours")) : 24.0;
+    *sigma = def ? json_number_value(json_object_get(def, "sigma")) : 0.8;
+    json_array_foreach(json_object_get(p->restoration, "rules"), i, e) {
+        json_t *cls = json_object_get(e, "classes");
+        if (!json_list_has(json_object_get(e, "attacks"), attack, 1))
+            continue;
+        if (!json_list_has(cls, category, 0) && !(c && c->sector && json_list_has(cls, c->sector, 0)))
+            continue;
+        *median_h = json_number_value(json_object_get(e, "median_hours"));
+        *sigma = json_number_value(json_object_get(e, "sigma"));
+        return;
+    }
+}
+
+int bw_pack_critical_category(const bw_pack *p, const char *category)
+{
+    const struct bw_class *c = bw_pack_class(p, category, strlen(category));
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(p->restoration, "critical_categories"), i, e) {
+        const char *id = str_member(e, "id");
+        if (id && (strcmp(id, category) == 0 || (c && c->sector && strcmp(id, c->sector) == 0)))
+            return 1;
+    }
+    return 0;
 }

@@ -86,10 +86,10 @@ static const char deps_csv[] = "site,supplier,service,kind,redundancy_group,buff
                                "s1,s3,transport,link,,0.5,true\n";
 
 static const char deps_csv_canonical[] =
-    "site,supplier,service,kind,redundancy_group,buffer_hours,directed\r\n"
-    "s1,s3,transport,link,,0.5,true\r\n"
-    "s2,s1,power,supply,,,\r\n"
-    "s3,s1,power,supply,grid-a,4,\r\n";
+    "site,supplier,service,kind,redundancy_group,buffer_hours,directed,needs\r\n"
+    "s1,s3,transport,link,,0.5,true,\r\n"
+    "s2,s1,power,supply,,,,\r\n"
+    "s3,s1,power,supply,grid-a,4,,\r\n";
 
 static const char roles_csv[] = "org,site,phase,description\n"
                                 "op-2,s3,respond,\"First response, on site\"\n"
@@ -445,7 +445,7 @@ static void test_file_errors(void **state)
     expect_fail(NULL, BW_ENTITY_SITES, BW_FORMAT_CSV,
                 "id,name,category,lat,lon\ns1,caf\xC3,hospital,1,1\n", BW_EENCODING, 2, -1, "name");
     expect_fail(NULL, BW_ENTITY_SITES, BW_FORMAT_CSV,
-                "id,name,category,lat,lon\n\ns1,a\"b,hospital,1,1\n", BW_EPARSE, 3, -1, "");
+                "id,name,category,lat,lon\n\ns1,a\"b,hospital,1,1\n", BW_EPARSE, 3, -1, "name");
     /* GeoJSON: wrong feature type, unknown property, missing required property, a Point
      * with lat/lon properties, a LineString. */
     expect_fail(NULL, BW_ENTITY_SITES, BW_FORMAT_GEOJSON,

@@ -171,10 +171,10 @@ static void test_to_values(void **state)
     (void)state;
     struct bw_arena a;
     struct bw_str v[8];
-    const struct bw_dep supply = {"h1", "s2", "power", BW_DEP_SUPPLY, "g", 48.5, 0};
-    const struct bw_dep link = {"a", "b", "water", BW_DEP_LINK, NULL, 0, 1};
+    const struct bw_dep supply = {"h1", "s2", "power", BW_DEP_SUPPLY, "g", 48.5, 0, 2};
+    const struct bw_dep link = {"a", "b", "water", BW_DEP_LINK, NULL, 0, 1, 1};
 
-    assert_int_equal(bw_dep_ncolumns, 7);
+    assert_int_equal(bw_dep_ncolumns, 8);
     assert_string_equal(bw_dep_kind_name(BW_DEP_SUPPLY), "supply");
     assert_string_equal(bw_dep_kind_name(BW_DEP_LINK), "link");
     bw_arena_init(&a, 0);
@@ -183,11 +183,13 @@ static void test_to_values(void **state)
     assert_true(bw_str_eq(v[3], "supply") && bw_str_eq(v[4], "g"));
     assert_true(bw_str_eq(v[5], "48.5"));
     assert_null(v[6].p); /* not directed: absent */
+    assert_true(bw_str_eq(v[7], "2")); /* 2 of n */
     assert_int_equal(bw_dep_to_values(&link, &a, v), BW_OK);
     assert_true(bw_str_eq(v[3], "link"));
     assert_null(v[4].p);
     assert_null(v[5].p); /* no buffer: absent */
     assert_true(bw_str_eq(v[6], "true"));
+    assert_null(v[7].p); /* 1 of n: absent */
     bw_arena_release(&a);
 }
 

@@ -55,13 +55,18 @@ static void test_default_bundle(void **state)
     /* The bundle is the three documents under their keys, nothing lost or added. */
     bundle = json_loads(a, JSON_REJECT_DUPLICATES, &err);
     assert_non_null(bundle);
-    assert_int_equal(json_object_size(bundle), 3);
+    assert_int_equal(json_object_size(bundle), 4);
     meta = load_json("pack.json");
     tax = load_json("taxonomy.json");
     des = load_json("designation.json");
     assert_true(json_equal(json_object_get(bundle, "pack"), meta));
     assert_true(json_equal(json_object_get(bundle, "taxonomy"), tax));
     assert_true(json_equal(json_object_get(bundle, "designation"), des));
+    {
+        json_t *res = load_json("restoration.json");
+        assert_true(json_equal(json_object_get(bundle, "restoration"), res));
+        json_decref(res);
+    }
     /* Compact: no newline anywhere. */
     assert_null(strchr(a, '\n'));
 
@@ -243,6 +248,12 @@ static void write_pack(char *dir, size_t n, mutator m)
     assert_int_equal(json_dump_file(tax, path, JSON_INDENT(2)), 0);
     snprintf(path, sizeof path, "%s/designation.json", dir);
     assert_int_equal(json_dump_file(des, path, JSON_INDENT(2)), 0);
+    {
+        json_t *res = load_json("restoration.json");
+        snprintf(path, sizeof path, "%s/restoration.json", dir);
+        assert_int_equal(json_dump_file(res, path, JSON_INDENT(2)), 0);
+        json_decref(res);
+    }
     json_decref(meta);
     json_decref(tax);
     json_decref(des);
