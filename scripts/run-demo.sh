@@ -19,4 +19,10 @@ echo
 echo "== bulwark sites near 47.1410 9.5215 500   (what lies within 500 m of Vaduz town hall)"
 "$bw" sites near 47.1410 9.5215 500 --limit 10
 echo
+echo "== bulwark criticality --top 10   (what each site's loss alone takes down, all services)"
+"$bw" criticality --top 10
+echo
+echo "== bulwark cascade --remove osm-a659340254 --timed   (an attack on a substation, 1,000 trials)"
+"$bw" cascade --remove osm-a659340254 --timed --trials 1000 | sed -n '1,2p;$p'
+echo
 echo "Try: $bw --db $db sites show osm-n280027006   |   $bw --db $db export sites --format geojson"

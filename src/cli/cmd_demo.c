@@ -4,7 +4,8 @@
  * Steps, all inside one transaction (a failure leaves the database untouched):
  *   1. the default pack, if the database has none;
  *   2. the demo organisations (data/demo/orgs.csv) through the ordinary CSV importer;
- *   3. sites from the Liechtenstein extract (data/osm/) through the tag mapping
+ *   3. sites from the Liechtenstein extracts (data/osm/: critical infrastructure and
+ *      soft targets, then telecom masts) through the tag mapping
  *      (data/demo/osm-mapping.json) and the ordinary site validation;
  *   4. power-line links: each line end snaps to the nearest grid site within snap_m;
  *   5. supply dependencies: for each site and service the last matching rule wins and
@@ -28,11 +29,12 @@ static const char usage[] =
     "usage: bulwark demo [--db FILE] [--json]\n\n"
     "Builds the demo register in an empty database: the demo State's organisations, the\n"
     "sites of the OpenStreetMap extract of Liechtenstein (ODbL, (c) OpenStreetMap\n"
-    "contributors) mapped to the pack's taxonomy, their power and water dependencies and\n"
-    "the roles of the organisations at each site. The mapping and its rules are in\n"
-    "data/demo/osm-mapping.json (see docs/demo.md).\n";
+    "contributors) mapped to the pack's taxonomy, with the extract's telecom masts, their\n"
+    "power, water and telecom dependencies and the roles of the organisations at each\n"
+    "site. The mapping and its rules are in data/demo/osm-mapping.json (docs/demo.md).\n";
 
 #define PATH_OSM "/data/osm/liechtenstein-2024-03-04-ci-softtargets.geojson"
+#define PATH_TELECOM "/data/osm/liechtenstein-telecom.geojson"
 #define PATH_MAP "/data/demo/osm-mapping.json"
 #define PATH_ORGS "/data/demo/orgs.csv"
 
@@ -277,11 +279,11 @@ int cmd_demo(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *db = NULL;
-    char path[4096], *osm = NULL, *mapping = NULL, *orgs = NULL;
-    size_t nosm, nmap, norgs, norg_records = 0;
+    char path[4096], *osm = NULL, *telecom = NULL, *mapping = NULL, *orgs = NULL;
+    size_t nosm, ntel, nmap, norgs, norg_records = 0;
     struct demo x = {0};
     struct bw_store_counts counts;
-    struct bw_osm_stats st;
+    struct bw_osm_stats st, st2;
     struct bw_osm_cbs cbs = {on_site, on_line, &x};
     struct bw_import_opts io = {.entity = BW_ENTITY_ORGS, .format = BW_FORMAT_CSV};
     bw_pack *p = NULL;
@@ -301,6 +303,9 @@ int cmd_demo(int argc, char **argv)
     snprintf(path, sizeof path, "%s" PATH_OSM, cli_home());
     if (cli_read_file(path, 64u << 20, &osm, &nosm))
         return 1;
+    snprintf(path, sizeof path, "%s" PATH_TELECOM, cli_home());
+    if (cli_read_file(path, 64u << 20, &telecom, &ntel))
+        goto out;
     snprintf(path, sizeof path, "%s" PATH_MAP, cli_home());
     if (cli_read_file(path, 1u << 20, &mapping, &nmap))
         goto out;
@@ -340,6 +345,14 @@ int cmd_demo(int argc, char **argv)
     if (bw_osm_map(osm, nosm, mapping, nmap, &cbs, &st, &x.d))
         goto fail;
     bw_diag_clear(&x.d);
+    bw_diag_file(&x.d, PATH_TELECOM + 1);
+    if (bw_osm_map(telecom, ntel, mapping, nmap, &cbs, &st2, &x.d))
+        goto fail;
+    st.features += st2.features;
+    st.sites += st2.sites;
+    st.lines += st2.lines;
+    st.skipped += st2.skipped;
+    bw_diag_clear(&x.d);
     bw_diag_file(&x.d, PATH_MAP + 1);
     if (add_links(&x, map) || add_supply(&x, map) || add_roles(&x, map))
         goto fail;
@@ -372,6 +385,7 @@ fail_quiet:
 out:
     json_decref(map);
     bw_free(osm);
+    bw_free(telecom);
     bw_free(mapping);
     bw_free(orgs);
     bw_free(x.sites);
