@@ -16,7 +16,8 @@ counters:
   three rules of the specification until nothing changes (a least fixpoint);
 * criticality is brute force (one full cascade per site); for one service with
   k = 1 everywhere it is also computed from networkx.immediate_dominators, and
-  the two are compared whenever both are computed.
+  the two are compared whenever both are computed (always below
+  AUTO_CHECK_SITES sites, and with --brute or --check).
 
 Module use:
 
@@ -27,7 +28,7 @@ Module use:
 CLI (system python):
 
     /usr/bin/python3 cascade_nx.py SITES.csv DEPS.csv cascade --remove ID[,ID...] [--service S]
-    /usr/bin/python3 cascade_nx.py SITES.csv DEPS.csv criticality [--service S] [--brute|--check]
+    /usr/bin/python3 cascade_nx.py SITES.csv DEPS.csv criticality [--service S] [--brute|--check] [--jobs N]
 
 Input: bulwark's canonical CSV exports (docs/formats.md), read with csv.DictReader
 so the column order does not matter. deps.csv may carry an extra column `needs`
