@@ -74,8 +74,9 @@ static int check_text(struct bw_str v, const char *field, size_t max, int allow_
     return BW_OK;
 }
 
-int bw_field_text(struct bw_str v, const char *field, int required, size_t max, struct bw_arena *a,
-                  struct bw_diag *d, const char **out)
+/* Shared by text and id fields: absent handling, the text checks, the copy. */
+static int copy_text(struct bw_str v, const char *field, int required, size_t max, int allow_tab,
+                     struct bw_arena *a, struct bw_diag *d, const char **out)
 {
     int rc;
 
@@ -85,33 +86,34 @@ int bw_field_text(struct bw_str v, const char *field, int required, size_t max, 
             return bw_diag_set(d, BW_EINVAL, field, "is required but empty");
         return BW_OK;
     }
-    rc = check_text(v, field, max, 1, d);
+    rc = check_text(v, field, max, allow_tab, d);
     if (rc)
         return rc;
     *out = bw_arena_strndup(a, v.p, v.n);
     return *out ? BW_OK : bw_diag_set(d, BW_ENOMEM, field, "out of memory");
 }
 
+int bw_field_text(struct bw_str v, const char *field, int required, size_t max, struct bw_arena *a,
+                  struct bw_diag *d, const char **out)
+{
+    return copy_text(v, field, required, max, 1, a, d, out);
+}
+
 int bw_field_id(struct bw_str v, const char *field, int required, struct bw_arena *a,
                 struct bw_diag *d, const char **out)
 {
-    int rc;
+    const char *id;
+    int rc = copy_text(v, field, required, BW_ID_MAX, 0, a, d, &id);
 
     *out = NULL;
-    if (!v.p || !v.n) {
-        if (required)
-            return bw_diag_set(d, BW_EINVAL, field, "is required but empty");
-        return BW_OK;
-    }
-    rc = check_text(v, field, BW_ID_MAX, 0, d);
-    if (rc)
+    if (rc || !id)
         return rc;
     if (memchr(v.p, ';', v.n))
         return bw_diag_set(d, BW_EINVAL, field, "an id may not contain ';'");
     if (v.p[0] == ' ' || v.p[v.n - 1] == ' ')
         return bw_diag_set(d, BW_EINVAL, field, "an id may not start or end with a space");
-    *out = bw_arena_strndup(a, v.p, v.n);
-    return *out ? BW_OK : bw_diag_set(d, BW_ENOMEM, field, "out of memory");
+    *out = id;
+    return BW_OK;
 }
 
 int bw_field_real(struct bw_str v, const char *field, int required, double lo, double hi,
