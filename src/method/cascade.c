@@ -4,8 +4,11 @@
  * Deterministic cascade (docs/cascade.md): for each service a breadth-first
  * propagation from the working sources through network links and supply groups (a
  * counter per group reaches `needs`), then every working site lacking a service it
- * needs fails; repeat until nothing changes. All per-run state lives in the workspace
- * (flat arrays sized once), so a run allocates nothing.
+ * needs fails; repeat until nothing changes. A run starts from the baseline's has[] and
+ * propagates again only the services that a failed site passes on (the others cannot
+ * change), so removing a site that supplies nothing costs no propagation at all. All
+ * per-run state lives in the workspace (flat arrays sized once), so a run allocates
+ * nothing.
  *
  * Sweep: with one service and 1-of-n groups, "what v takes down" is exactly the set v
  * dominates in the flow graph from a super-source, so one Lengauer–Tarjan pass (with
@@ -35,7 +38,13 @@ struct bw_cascade {
     uint32_t n, ngroups;
     uint8_t *working, *base, *removed;
     uint32_t *has;   /* per node: mask of services it has */
-    uint32_t *cnt;   /* per group: suppliers that have the service */
+    uint32_t *base_has; /* has[] at the baseline fixpoint, where every run starts */
+    uint32_t *needs; /* per node: bw_graph_needs (a copy, read without a call) */
+    uint32_t *cnt;   /* per group: propagate(): suppliers still missing (counts down from
+                      * gneed); widest(): suppliers passed on (counts up from 0) */
+    uint32_t *gneed; /* per group: suppliers it needs (a copy, read without a call) */
+    uint32_t used;   /* services some node needs: the others cannot change working[] */
+    uint32_t *src_off, *src; /* per service: its sources (src[src_off[s]..src_off[s+1]]) */
     uint32_t *queue; /* BFS queue */
     uint32_t *lost;
     size_t nlost;
@@ -58,6 +67,11 @@ void bw_cascade_free(bw_cascade *c)
     bw_free(c->removed);
     bw_free(c->has);
     bw_free(c->cnt);
+    bw_free(c->gneed);
+    bw_free(c->base_has);
+    bw_free(c->needs);
+    bw_free(c->src_off);
+    bw_free(c->src);
     bw_free(c->queue);
     bw_free(c->lost);
     bw_free(c->u);
@@ -89,9 +103,48 @@ int bw_cascade_new(const bw_graph *g, bw_cascade **out)
     c->cnt = bw_calloc(ng + 1, sizeof *c->cnt);
     c->queue = bw_calloc(n + 1, sizeof *c->queue);
     c->lost = bw_calloc(n + 1, sizeof *c->lost);
-    if (!c->working || !c->base || !c->removed || !c->has || !c->cnt || !c->queue || !c->lost) {
+    c->gneed = bw_calloc(ng + 1, sizeof *c->gneed);
+    c->src_off = bw_calloc(BW_GRAPH_MAX_SERVICES + 1, sizeof *c->src_off);
+    c->base_has = bw_calloc(n + 1, sizeof *c->base_has);
+    c->needs = bw_calloc(n + 1, sizeof *c->needs);
+    if (!c->working || !c->base || !c->removed || !c->has || !c->cnt || !c->queue || !c->lost ||
+        !c->gneed || !c->src_off || !c->base_has || !c->needs) {
         bw_cascade_free(c);
         return BW_ENOMEM;
+    }
+    for (uint32_t k = 0; k < ng; k++) {
+        uint32_t owner;
+        bw_graph_group(g, k, &owner, &c->gneed[k]);
+    }
+    /* Sources per service, in node order (counting pass, then filling pass). */
+    {
+        uint32_t ns = bw_graph_services(g), *fill;
+        for (uint32_t v = 0; v < n; v++) {
+            uint32_t sup = bw_graph_supplies(g, v);
+            c->needs[v] = bw_graph_needs(g, v);
+            c->used |= c->needs[v];
+            for (uint32_t s = 0; s < ns; s++)
+                c->src_off[s + 1] += (sup >> s) & 1u;
+        }
+        for (uint32_t s = 0; s < ns; s++)
+            c->src_off[s + 1] += c->src_off[s];
+        for (uint32_t s = ns; s < BW_GRAPH_MAX_SERVICES; s++)
+            c->src_off[s + 1] = c->src_off[s];
+        c->src = bw_calloc((size_t)c->src_off[ns] + 1, sizeof *c->src);
+        fill = bw_calloc(ns + 1, sizeof *fill);
+        if (!c->src || !fill) {
+            bw_free(fill);
+            bw_cascade_free(c);
+            return BW_ENOMEM;
+        }
+        memcpy(fill, c->src_off, ns * sizeof *fill);
+        for (uint32_t v = 0; v < n; v++) {
+            uint32_t sup = bw_graph_supplies(g, v);
+            for (uint32_t s = 0; s < ns; s++)
+                if ((sup >> s) & 1u)
+                    c->src[fill[s]++] = v;
+        }
+        bw_free(fill);
     }
     *out = c;
     return BW_OK;
@@ -104,18 +157,21 @@ static uint32_t service_mask(const bw_graph *g, int service)
     return service < 0 ? (ns >= 32 ? UINT32_MAX : (1u << ns) - 1) : 1u << service;
 }
 
-/* Propagates service s from the working sources; sets bit s of has[]. */
+/* Propagates service s from the working sources; sets bit s of has[]. The group
+ * counters of s must have been reset to gneed[] (fixpoint() does it once for all
+ * services: a group belongs to one service only). */
 static void propagate(bw_cascade *c, uint32_t s)
 {
     const bw_graph *g = c->g;
     uint32_t bit = 1u << s, head = 0, tail = 0;
 
-    memset(c->cnt, 0, (size_t)c->ngroups * sizeof *c->cnt);
-    for (uint32_t v = 0; v < c->n; v++)
-        if (c->working[v] && (bw_graph_supplies(g, v) & bit)) {
+    for (uint32_t i = c->src_off[s]; i < c->src_off[s + 1]; i++) {
+        uint32_t v = c->src[i];
+        if (c->working[v]) {
             c->has[v] |= bit;
             c->queue[tail++] = v;
         }
+    }
     while (head < tail) {
         uint32_t y = c->queue[head++];
         const uint32_t *t, *via;
@@ -124,47 +180,69 @@ static void propagate(bw_cascade *c, uint32_t s)
             uint32_t x = t[i];
             if (!c->working[x] || (c->has[x] & bit))
                 continue;
-            if (via[i] != BW_GRAPH_LINK) {
-                uint32_t owner, needs;
-                bw_graph_group(g, via[i], &owner, &needs);
-                if (++c->cnt[via[i]] < needs)
-                    continue;
-            }
+            /* x lacks s, so its groups of s have not reached 0 yet. */
+            if (via[i] != BW_GRAPH_LINK && --c->cnt[via[i]] > 0)
+                continue;
             c->has[x] |= bit;
             c->queue[tail++] = x;
         }
     }
 }
 
-/* Runs the fixpoint from the current working[] set. */
-static void fixpoint(bw_cascade *c, uint32_t mask)
+/* The services of @p mask that site v passes on (it has entries for them in the CSR). */
+static uint32_t carries(const bw_graph *g, uint32_t v, uint32_t mask)
+{
+    uint32_t ns = bw_graph_services(g), out = 0;
+
+    for (uint32_t s = 0; s < ns; s++) {
+        const uint32_t *t, *via;
+        if ((mask & (1u << s)) && bw_graph_out(g, s, v, &t, &via))
+            out |= 1u << s;
+    }
+    return out;
+}
+
+/* Runs the fixpoint from the current working[] set. Only the services in @p dirty are
+ * propagated again; for the others has[] must already be right for the working sites
+ * (stale bits of sites that do not work are never read). A service needs propagating
+ * again only when a site that passes it on stops working: a site that only receives it
+ * just loses it, which changes no other site's has[]. */
+static void fixpoint(bw_cascade *c, uint32_t mask, uint32_t dirty)
 {
     const bw_graph *g = c->g;
     uint32_t ns = bw_graph_services(g);
-    int changed;
 
-    do {
-        memset(c->has, 0, (size_t)c->n * sizeof *c->has);
+    mask &= c->used; /* a service nobody needs cannot make a site fail */
+    dirty &= mask;
+    while (dirty) {
+        uint32_t next = 0;
+        for (uint32_t v = 0; v < c->n; v++)
+            c->has[v] &= ~dirty;
+        memcpy(c->cnt, c->gneed, (size_t)c->ngroups * sizeof *c->cnt);
         for (uint32_t s = 0; s < ns; s++)
-            if (mask & (1u << s))
+            if (dirty & (1u << s))
                 propagate(c, s);
-        changed = 0;
         for (uint32_t v = 0; v < c->n; v++) {
-            if (c->working[v] && (bw_graph_needs(g, v) & mask & ~c->has[v])) {
+            if (c->working[v] && (c->needs[v] & mask & ~c->has[v])) {
                 c->working[v] = 0;
-                changed = 1;
+                next |= carries(g, v, mask);
             }
         }
-    } while (changed);
+        dirty = next;
+    }
 }
 
 static void baseline(bw_cascade *c, int service)
 {
+    uint32_t mask = service_mask(c->g, service);
+
     if (c->base_service == service)
         return;
     memset(c->working, 1, c->n);
-    fixpoint(c, service_mask(c->g, service));
+    memset(c->has, 0, (size_t)c->n * sizeof *c->has);
+    fixpoint(c, mask, mask);
     memcpy(c->base, c->working, c->n);
+    memcpy(c->base_has, c->has, (size_t)c->n * sizeof *c->has);
     c->base_unserved = 0;
     for (uint32_t v = 0; v < c->n; v++)
         c->base_unserved += !c->base[v];
@@ -173,19 +251,24 @@ static void baseline(bw_cascade *c, int service)
 
 int bw_cascade_run(bw_cascade *c, const uint32_t *removed, size_t nremoved, int service)
 {
+    uint32_t mask, dirty = 0;
+
     if (service != BW_ALL_SERVICES && (service < 0 || (uint32_t)service >= bw_graph_services(c->g)))
         return BW_EINVAL;
     for (size_t i = 0; i < nremoved; i++)
         if (removed[i] >= c->n)
             return BW_EINVAL;
     baseline(c, service);
+    mask = service_mask(c->g, service);
     memcpy(c->working, c->base, c->n);
+    memcpy(c->has, c->base_has, (size_t)c->n * sizeof *c->has);
     memset(c->removed, 0, c->n);
     for (size_t i = 0; i < nremoved; i++) {
         c->working[removed[i]] = 0;
         c->removed[removed[i]] = 1;
+        dirty |= carries(c->g, removed[i], mask);
     }
-    fixpoint(c, service_mask(c->g, service));
+    fixpoint(c, mask, dirty);
     c->nlost = 0;
     c->pop_lost = 0;
     for (uint32_t v = 0; v < c->n; v++)
@@ -253,8 +336,9 @@ static int sweep_dominators(const bw_graph *g, uint32_t s, const uint8_t *base,
     uint32_t *size = NULL;
     int rc = BW_ENOMEM;
 
-    /* Arrays indexed by node (0..n, n = root) or by DFS number (1..n+1). */
-#define ALLOC(field) (t.field = bw_calloc((size_t)n + 2, sizeof *t.field))
+    /* Arrays indexed by node (0..n, n = root) or by DFS number (1..n+1); pred_off (and
+     * bucket_next, its scratch copy) also has the end offset at N + 1 = n + 2. */
+#define ALLOC(field) (t.field = bw_calloc((size_t)n + 3, sizeof *t.field))
     if (!ALLOC(dfn) || !ALLOC(vertex) || !ALLOC(parent) || !ALLOC(semi) || !ALLOC(idom) ||
         !ALLOC(label) || !ALLOC(ancestor) || !ALLOC(bucket_head) || !ALLOC(bucket_next) ||
         !ALLOC(pred_off) || !ALLOC(stack) || !ALLOC(stack_pos))
@@ -599,8 +683,13 @@ static void group_buffers(const bw_cascade *c, uint32_t s, double *buf)
 }
 
 /* One service: h[x] = the longest time x still receives s (bottleneck over paths from
- * the sources, each site on the way passing s on only while it works, u[]). */
-static int widest(bw_cascade *c, uint32_t s)
+ * the sources, each site on the way passing s on only while it works, u[]). A lost site
+ * that needs s keeps passing it on for u[x] hours, its own buffers included, even when
+ * no surviving source reaches it: it is also seeded with key u[x] (flag SEED), an entry
+ * that passes s on but does not set h[x]. passed[] makes every site pass s on once, so
+ * each group counts each supplier once. */
+#define SEED 0x80000000u
+static int widest(bw_cascade *c, uint32_t s, uint8_t *passed)
 {
     const bw_graph *g = c->g;
     uint32_t bit = 1u << s;
@@ -608,21 +697,29 @@ static int widest(bw_cascade *c, uint32_t s)
     int rc;
 
     memset(c->cnt, 0, (size_t)c->ngroups * sizeof *c->cnt);
+    memset(passed, 0, c->n);
     for (uint32_t v = 0; v < c->n; v++) {
         c->h[v] = -1;
         if (!c->removed[v] && c->base[v] && (bw_graph_supplies(g, v) & bit))
             if ((rc = heap_push(c, &len, c->u[v], v)))
                 return rc;
     }
+    for (size_t i = 0; i < c->nlost; i++)
+        if (bw_graph_needs(g, c->lost[i]) & bit)
+            if ((rc = heap_push(c, &len, c->u[c->lost[i]], c->lost[i] | SEED)))
+                return rc;
     while (len) {
         double hy;
         uint32_t y;
         const uint32_t *t, *via;
         size_t k;
         heap_pop(c, &len, &hy, &y);
-        if (c->h[y] >= 0)
-            continue; /* settled with a longer time already */
-        c->h[y] = hy;
+        if (!(y & SEED) && c->h[y] < 0)
+            c->h[y] = hy;
+        y &= ~SEED;
+        if (passed[y])
+            continue; /* passed on with a longer time already */
+        passed[y] = 1;
         /* y passes s on only while y itself works. */
         if (c->u[y] < hy)
             hy = c->u[y];
@@ -645,6 +742,7 @@ static int widest(bw_cascade *c, uint32_t s)
     }
     return BW_OK;
 }
+#undef SEED
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -659,6 +757,7 @@ int bw_cascade_timed(bw_cascade *c, const double *median_h, const double *sigma,
     uint32_t ns = bw_graph_services(g), mask = service_mask(g, c->base_service);
     size_t nremoved = 0;
     double *buf = NULL, *newu = NULL;
+    uint8_t *passed = NULL;
     int rc = BW_OK, changed, iter = 0;
 
     memset(out, 0, sizeof *out);
@@ -678,7 +777,8 @@ int bw_cascade_timed(bw_cascade *c, const double *median_h, const double *sigma,
     c->trial_ph = bw_calloc(trials, sizeof *c->trial_ph);
     buf = bw_calloc(c->n + 1, sizeof *buf);
     newu = bw_calloc(c->n + 1, sizeof *newu);
-    if (!c->u || !c->h || !c->hours || !c->outage || !c->trial_ph || !buf || !newu) {
+    passed = bw_calloc(c->n + 1, 1);
+    if (!c->u || !c->h || !c->hours || !c->outage || !c->trial_ph || !buf || !newu || !passed) {
         rc = BW_ENOMEM;
         goto out;
     }
@@ -691,7 +791,7 @@ int bw_cascade_timed(bw_cascade *c, const double *median_h, const double *sigma,
         for (uint32_t s = 0; s < ns; s++) {
             if (!(mask & (1u << s)))
                 continue;
-            if ((rc = widest(c, s)))
+            if ((rc = widest(c, s, passed)))
                 goto out;
             group_buffers(c, s, buf);
             for (size_t i = 0; i < c->nlost; i++) {
@@ -766,5 +866,6 @@ int bw_cascade_timed(bw_cascade *c, const double *median_h, const double *sigma,
 out:
     bw_free(buf);
     bw_free(newu);
+    bw_free(passed);
     return rc;
 }
