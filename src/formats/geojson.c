@@ -6,8 +6,10 @@
  * member's value is also parsed by jansson (so the whole file is strictly validated),
  * and "type" must be "FeatureCollection". A value's extent is found by a small skipper
  * that understands strings, escapes and nesting (bounded by BW_JSON_DEPTH_MAX); the
- * authoritative parse is always jansson's. Line numbers are counted as bytes are
- * consumed. Thread-safety: one reader per thread.
+ * authoritative parse is always jansson's. A feature object is first handed to jansson
+ * straight from the input, which finds its end as it parses (parse_feature); only when
+ * that fails does the skipper run, so errors are found and worded as before. Line
+ * numbers are counted as bytes are consumed. Thread-safety: one reader per thread.
  */
 #include "geojson.h"
 #include "alloc.h"
@@ -150,6 +152,63 @@ static json_t *parse_slice(bw_geojson *g, size_t start, size_t end, struct bw_di
     return v;
 }
 
+/* True when no container in @p v nests deeper than BW_JSON_DEPTH_MAX, @p v being at
+ * @p level (the limit value_end enforces). */
+static int depth_within(json_t *v, int level)
+{
+    const char *k;
+    size_t i;
+    json_t *x;
+
+    if (level > BW_JSON_DEPTH_MAX)
+        return 0;
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, x) {
+            if ((json_is_object(x) || json_is_array(x)) && !depth_within(x, level + 1))
+                return 0;
+        }
+    } else {
+        json_array_foreach(v, i, x) {
+            if ((json_is_object(x) || json_is_array(x)) && !depth_within(x, level + 1))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * The common case in one pass: jansson parses the feature object straight from the
+ * input and tells where it ends, sparing value_end's scan of its bytes. For an object
+ * jansson accepts, value_end finds the same end unless the nesting is deeper than it
+ * allows, which is checked; the bytes parsed are the same. Returns NULL for anything
+ * else (not an object, any error, too deep, too large): the caller then takes the
+ * value_end + parse_slice path, which gives the diagnostics.
+ */
+static json_t *parse_feature(const bw_geojson *g, size_t *end)
+{
+    size_t avail = g->n - g->off;
+    json_error_t err;
+    json_t *f;
+    int rc;
+
+    if (avail == 0 || g->p[g->off] != '{')
+        return NULL;
+    /* A longer feature fails here and gets its "larger than" error from the slow path. */
+    if (avail > BW_GEOJSON_FEATURE_MAX)
+        avail = BW_GEOJSON_FEATURE_MAX;
+    f = bw__json_loadb(g->p + g->off, avail,
+                       JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &err,
+                       &rc);
+    if (!f)
+        return NULL;
+    if (err.position <= 0 || (size_t)err.position > avail || !depth_within(f, 1)) {
+        json_decref(f);
+        return NULL;
+    }
+    *end = g->off + (size_t)err.position;
+    return f;
+}
+
 /* Reads '"key":' at off, leaving *key as a new string reference. */
 static int read_key(bw_geojson *g, json_t **key, struct bw_diag *d)
 {
@@ -281,13 +340,16 @@ int bw_geojson_next(bw_geojson *g, json_t **feature, int64_t *index, uint64_t *l
             *index = g->index;
             if (d)
                 d->feature = g->index;
-            if (value_end(g, g->off, &end))
-                return fail(g, d, BW_EPARSE, "malformed or truncated feature");
-            if (end - g->off > BW_GEOJSON_FEATURE_MAX)
-                return fail(g, d, BW_ETOOBIG, "feature larger than the 16 MiB limit");
-            f = parse_slice(g, g->off, end, d, &rc);
-            if (!f)
-                return rc;
+            f = parse_feature(g, &end);
+            if (!f) {
+                if (value_end(g, g->off, &end))
+                    return fail(g, d, BW_EPARSE, "malformed or truncated feature");
+                if (end - g->off > BW_GEOJSON_FEATURE_MAX)
+                    return fail(g, d, BW_ETOOBIG, "feature larger than the 16 MiB limit");
+                f = parse_slice(g, g->off, end, d, &rc);
+                if (!f)
+                    return rc;
+            }
             advance(g, end);
             skip_ws(g);
             if (g->off < g->n && g->p[g->off] == ',') {
