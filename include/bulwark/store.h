@@ -30,9 +30,6 @@ struct bw_arena;
 struct bw_diag;
 typedef struct bw_store bw_store;
 
-/** The schema version this program writes (PRAGMA user_version). */
-#define BW_STORE_SCHEMA_VERSION 1
-
 /**
  * Opens (creating if needed) the database at @p path and brings its schema up to
  * date. Refuses a database written by a newer bulwark (BW_ESCHEMA).

@@ -9,6 +9,7 @@
  * A parsed pack is immutable, hence safe to share between threads.
  */
 #include "pack.h"
+#include "pack_internal.h"
 #include "alloc.h"
 #include "error.h"
 #include "json_jansson.h"
@@ -33,7 +34,40 @@ struct bw_pack {
     struct bw_criterion *criteria;
     size_t ncriteria;
     json_t *restoration; /* borrowed from root; NULL when the pack has none */
+    void *parts[16];     /* parsed values of the further parts, in table order */
 };
+
+/* The further parts (pack_internal.h), parsed in this order after the taxonomy. */
+static const struct bw_pack_part *const part_table[] = {
+    NULL, /* keeps the table non-empty; skipped */
+};
+#define NPARTS (sizeof part_table / sizeof part_table[0])
+_Static_assert(NPARTS <= 16, "struct bw_pack has room for 16 parts");
+
+void *bw_pack_part_get(const bw_pack *p, const char *name)
+{
+    for (size_t i = 0; i < NPARTS; i++)
+        if (part_table[i] && strcmp(part_table[i]->name, name) == 0)
+            return p->parts[i];
+    return NULL;
+}
+
+static int parse_parts(bw_pack *p, struct bw_diag *d)
+{
+    for (size_t i = 0; i < NPARTS; i++) {
+        const struct bw_pack_part *pt = part_table[i];
+        json_t *j;
+        int rc;
+        if (!pt)
+            continue;
+        j = json_object_get(p->root, pt->name);
+        if (!j && pt->required)
+            return bw_diag_set(d, BW_EINVAL, pt->name, "the pack has no \"%s\" part", pt->name);
+        if ((rc = pt->parse(p, j, d, &p->parts[i])))
+            return rc;
+    }
+    return BW_OK;
+}
 
 static json_t *load_file(const char *path, struct bw_diag *d, int *rc)
 {
@@ -411,7 +445,7 @@ int bw_pack_parse(const char *text, size_t n, struct bw_diag *d, bw_pack **out)
         (rc = parse_designation(p, json_object_get(p->root, "designation"), d)))
         goto fail;
     p->restoration = json_object_get(p->root, "restoration");
-    if ((rc = parse_restoration(p, p->restoration, d)))
+    if ((rc = parse_restoration(p, p->restoration, d)) || (rc = parse_parts(p, d)))
         goto fail;
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)text[i];
@@ -431,6 +465,9 @@ void bw_pack_free(bw_pack *p)
 {
     if (!p)
         return;
+    for (size_t i = 0; i < NPARTS; i++)
+        if (part_table[i])
+            part_table[i]->free(p->parts[i]);
     for (size_t i = 0; p->caps && i < p->ncaps; i++)
         bw_free((void *)p->caps[i].categories);
     bw_free(p->caps);

@@ -20,6 +20,7 @@
  */
 #include "store.h"
 #include "store_migrations.h"
+#include "store_internal.h"
 #include "alloc.h"
 #include "arena.h"
 #include "error.h"
@@ -104,7 +105,12 @@ static int rtree_flush(bw_store *s);
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-static int db_error(bw_store *s, struct bw_diag *d, const char *what)
+sqlite3 *bw_sq_db(bw_store *s)
+{
+    return s->db;
+}
+
+int bw_sq_error(bw_store *s, struct bw_diag *d, const char *what)
 {
     return bw_diag_set(d, BW_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(s->db));
 }
@@ -119,7 +125,7 @@ static sqlite3_stmt *stmt(bw_store *s, enum stmt_id id)
     return s->st[id];
 }
 
-static void bind_text(sqlite3_stmt *q, int i, const char *v)
+void bw_sq_bind_text(sqlite3_stmt *q, int i, const char *v)
 {
     if (v)
         sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
@@ -127,7 +133,7 @@ static void bind_text(sqlite3_stmt *q, int i, const char *v)
         sqlite3_bind_null(q, i);
 }
 
-static void bind_opt_i64(sqlite3_stmt *q, int i, int64_t v)
+void bw_sq_bind_opt_i64(sqlite3_stmt *q, int i, int64_t v)
 {
     if (v >= 0)
         sqlite3_bind_int64(q, i, v);
@@ -135,17 +141,17 @@ static void bind_opt_i64(sqlite3_stmt *q, int i, int64_t v)
         sqlite3_bind_null(q, i);
 }
 
-static const char *col_text(sqlite3_stmt *q, int i)
+const char *bw_sq_col_text(sqlite3_stmt *q, int i)
 {
     return (const char *)sqlite3_column_text(q, i);
 }
 
-static int64_t col_opt_i64(sqlite3_stmt *q, int i)
+int64_t bw_sq_col_opt_i64(sqlite3_stmt *q, int i)
 {
     return sqlite3_column_type(q, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, i);
 }
 
-static int exec(bw_store *s, const char *sql)
+int bw_sq_exec(bw_store *s, const char *sql)
 {
     return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? BW_OK : BW_ESTORE;
 }
@@ -158,7 +164,7 @@ static int migrate(bw_store *s, struct bw_diag *d)
     int version = 0;
 
     if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
-        return db_error(s, d, "reading schema version");
+        return bw_sq_error(s, d, "reading schema version");
     if (sqlite3_step(q) == SQLITE_ROW)
         version = sqlite3_column_int(q, 0);
     sqlite3_finalize(q);
@@ -169,13 +175,13 @@ static int migrate(bw_store *s, struct bw_diag *d)
     for (unsigned v = (unsigned)version; v < bw__store_nmigrations; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version=%u", v + 1);
-        if (exec(s, "BEGIN IMMEDIATE") || exec(s, bw__store_migrations[v]) || exec(s, pragma)) {
-            int rc = db_error(s, d, "migrating the schema");
-            exec(s, "ROLLBACK");
+        if (bw_sq_exec(s, "BEGIN IMMEDIATE") || bw_sq_exec(s, bw__store_migrations[v]) || bw_sq_exec(s, pragma)) {
+            int rc = bw_sq_error(s, d, "migrating the schema");
+            bw_sq_exec(s, "ROLLBACK");
             return rc;
         }
-        if (exec(s, "COMMIT"))
-            return db_error(s, d, "committing the schema migration");
+        if (bw_sq_exec(s, "COMMIT"))
+            return bw_sq_error(s, d, "committing the schema migration");
     }
     return BW_OK;
 }
@@ -202,11 +208,11 @@ int bw_store_open(const char *path, struct bw_diag *d, bw_store **out)
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
     /* 16 KiB pages (takes effect only when the file is new): a quarter of the I/O
      * calls of the default 4 KiB on a large import. Reads go through a memory map. */
-    if (exec(s, "PRAGMA page_size=16384") || exec(s, "PRAGMA foreign_keys=ON") ||
-        exec(s, "PRAGMA journal_mode=WAL") || exec(s, "PRAGMA synchronous=FULL") ||
-        exec(s, "PRAGMA cache_size=-65536") || exec(s, "PRAGMA mmap_size=1073741824")) {
+    if (bw_sq_exec(s, "PRAGMA page_size=16384") || bw_sq_exec(s, "PRAGMA foreign_keys=ON") ||
+        bw_sq_exec(s, "PRAGMA journal_mode=WAL") || bw_sq_exec(s, "PRAGMA synchronous=FULL") ||
+        bw_sq_exec(s, "PRAGMA cache_size=-65536") || bw_sq_exec(s, "PRAGMA mmap_size=1073741824")) {
         bw_diag_file(d, path);
-        rc = db_error(s, d, "configuring the database (is it a bulwark database?)");
+        rc = bw_sq_error(s, d, "configuring the database (is it a bulwark database?)");
         goto fail;
     }
     rc = migrate(s, d);
@@ -245,14 +251,14 @@ int bw_store_begin(bw_store *s)
     char sql[48];
 
     if (s->in_tx == 0) {
-        if (exec(s, "BEGIN IMMEDIATE"))
+        if (bw_sq_exec(s, "BEGIN IMMEDIATE"))
             return BW_ESTORE;
     } else {
         /* Pending R*Tree entries always belong to the innermost level. */
         if (rtree_flush(s))
             return BW_ESTORE;
         snprintf(sql, sizeof sql, "SAVEPOINT bw%d", s->in_tx);
-        if (exec(s, sql))
+        if (bw_sq_exec(s, sql))
             return BW_ESTORE;
     }
     s->in_tx++;
@@ -269,7 +275,7 @@ int bw_store_commit(bw_store *s)
         snprintf(sql, sizeof sql, "COMMIT");
     else
         snprintf(sql, sizeof sql, "RELEASE bw%d", s->in_tx - 1);
-    if (exec(s, sql))
+    if (bw_sq_exec(s, sql))
         return BW_ESTORE;
     s->in_tx--;
     return BW_OK;
@@ -283,12 +289,12 @@ void bw_store_rollback(bw_store *s)
         return;
     s->npend = 0;
     if (s->in_tx == 1) {
-        exec(s, "ROLLBACK");
+        bw_sq_exec(s, "ROLLBACK");
     } else {
         snprintf(sql, sizeof sql, "ROLLBACK TO bw%d", s->in_tx - 1);
-        exec(s, sql);
+        bw_sq_exec(s, sql);
         snprintf(sql, sizeof sql, "RELEASE bw%d", s->in_tx - 1);
-        exec(s, sql);
+        bw_sq_exec(s, sql);
     }
     s->in_tx--;
 }
@@ -303,8 +309,8 @@ static int meta_put(bw_store *s, const char *key, const char *value)
     if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)", -1, &q,
                            NULL) != SQLITE_OK)
         return BW_ESTORE;
-    bind_text(q, 1, key);
-    bind_text(q, 2, value);
+    bw_sq_bind_text(q, 1, key);
+    bw_sq_bind_text(q, 2, value);
     rc = sqlite3_step(q) == SQLITE_DONE ? BW_OK : BW_ESTORE;
     sqlite3_finalize(q);
     return rc;
@@ -323,7 +329,7 @@ int bw_store_pack_get(bw_store *s, struct bw_diag *d, bw_pack **out)
     *out = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='pack'", -1, &q, NULL) !=
         SQLITE_OK)
-        return db_error(s, d, "reading the pack");
+        return bw_sq_error(s, d, "reading the pack");
     if (sqlite3_step(q) != SQLITE_ROW) {
         sqlite3_finalize(q);
         return bw_diag_set(d, BW_ENOTFOUND, NULL,
@@ -344,7 +350,7 @@ static int64_t site_rowid(bw_store *s, const char *id)
 
     if (!q)
         return -2;
-    bind_text(q, 1, id);
+    bw_sq_bind_text(q, 1, id);
     if (sqlite3_step(q) == SQLITE_ROW)
         r = sqlite3_column_int64(q, 0);
     sqlite3_reset(q);
@@ -358,7 +364,7 @@ static int org_exists(bw_store *s, const char *id)
 
     if (!q)
         return -1;
-    bind_text(q, 1, id);
+    bw_sq_bind_text(q, 1, id);
     r = sqlite3_step(q) == SQLITE_ROW;
     sqlite3_reset(q);
     return r;
@@ -601,8 +607,8 @@ static int rtree_rebuild(bw_store *s)
     /* Shadow tables are read-only in defensive mode: lift it for these statements only. */
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
-    if (exec(s, "DELETE FROM site_rtree_node") || exec(s, "DELETE FROM site_rtree_rowid") ||
-        exec(s, "DELETE FROM site_rtree_parent") ||
+    if (bw_sq_exec(s, "DELETE FROM site_rtree_node") || bw_sq_exec(s, "DELETE FROM site_rtree_rowid") ||
+        bw_sq_exec(s, "DELETE FROM site_rtree_parent") ||
         sqlite3_prepare_v2(s->db, "INSERT INTO site_rtree_node(nodeno,data) VALUES(?,?)", -1,
                            &b.node, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db,
@@ -690,7 +696,7 @@ int bw_store_site_put(bw_store *s, const struct bw_site *x, int upsert, struct b
     if (x->operator_id) {
         int e = org_exists(s, x->operator_id);
         if (e < 0)
-            return db_error(s, d, "looking up the operator");
+            return bw_sq_error(s, d, "looking up the operator");
         if (!e)
             return bw_diag_set(d, BW_EREF, "operator",
                                "unknown organisation '%s' (import organisations first)",
@@ -699,29 +705,29 @@ int bw_store_site_put(bw_store *s, const struct bw_site *x, int upsert, struct b
     if (upsert) {
         rowid = site_rowid(s, x->id);
         if (rowid == -2)
-            return db_error(s, d, "looking up the site");
+            return bw_sq_error(s, d, "looking up the site");
     }
     q = stmt(s, rowid >= 0 ? ST_SITE_UPDATE : ST_SITE_INSERT);
     if (!q)
-        return db_error(s, d, "preparing the site write");
-    bind_text(q, 1, x->id);
-    bind_text(q, 2, x->name);
-    bind_text(q, 3, x->category);
+        return bw_sq_error(s, d, "preparing the site write");
+    bw_sq_bind_text(q, 1, x->id);
+    bw_sq_bind_text(q, 2, x->name);
+    bw_sq_bind_text(q, 3, x->category);
     sqlite3_bind_double(q, 4, x->lat);
     sqlite3_bind_double(q, 5, x->lon);
-    bind_text(q, 6, x->footprint);
-    bind_opt_i64(q, 7, x->capacity);
-    bind_text(q, 8, x->operator_id);
-    bind_text(q, 9, x->supplies);
-    bind_opt_i64(q, 10, x->population);
-    bind_text(q, 11, x->region);
-    bind_text(q, 12, x->tags);
+    bw_sq_bind_text(q, 6, x->footprint);
+    bw_sq_bind_opt_i64(q, 7, x->capacity);
+    bw_sq_bind_text(q, 8, x->operator_id);
+    bw_sq_bind_text(q, 9, x->supplies);
+    bw_sq_bind_opt_i64(q, 10, x->population);
+    bw_sq_bind_text(q, 11, x->region);
+    bw_sq_bind_text(q, 12, x->tags);
     step = sqlite3_step(q);
     sqlite3_reset(q);
     if (step == SQLITE_CONSTRAINT_UNIQUE)
         return bw_diag_set(d, BW_EEXIST, "id", "duplicate site id '%s'", x->id);
     if (step != SQLITE_DONE)
-        return db_error(s, d, "writing the site");
+        return bw_sq_error(s, d, "writing the site");
     if (rowid < 0)
         rowid = sqlite3_last_insert_rowid(s->db);
     if (s->in_tx > 0) {
@@ -737,7 +743,7 @@ int bw_store_site_put(bw_store *s, const struct bw_site *x, int upsert, struct b
         s->pend[s->npend++] = (struct rtree_pending){rowid, x->lat, x->lon};
         return BW_OK;
     }
-    return rtree_put(s, rowid, x->lat, x->lon) ? db_error(s, d, "writing the spatial index")
+    return rtree_put(s, rowid, x->lat, x->lon) ? bw_sq_error(s, d, "writing the spatial index")
                                                 : BW_OK;
 }
 
@@ -747,21 +753,21 @@ int bw_store_org_put(bw_store *s, const struct bw_org *o, int upsert, struct bw_
     int step;
 
     if (!q)
-        return db_error(s, d, "preparing the organisation write");
-    bind_text(q, 1, o->id);
-    bind_text(q, 2, o->name);
-    bind_text(q, 3, o->type);
-    bind_text(q, 4, o->mandate);
-    bind_text(q, 5, o->sectors);
-    bind_text(q, 6, o->regions);
-    bind_text(q, 7, o->contact_name);
-    bind_text(q, 8, o->contact_phone);
-    bind_text(q, 9, o->contact_email);
+        return bw_sq_error(s, d, "preparing the organisation write");
+    bw_sq_bind_text(q, 1, o->id);
+    bw_sq_bind_text(q, 2, o->name);
+    bw_sq_bind_text(q, 3, o->type);
+    bw_sq_bind_text(q, 4, o->mandate);
+    bw_sq_bind_text(q, 5, o->sectors);
+    bw_sq_bind_text(q, 6, o->regions);
+    bw_sq_bind_text(q, 7, o->contact_name);
+    bw_sq_bind_text(q, 8, o->contact_phone);
+    bw_sq_bind_text(q, 9, o->contact_email);
     step = sqlite3_step(q);
     sqlite3_reset(q);
     if (step == SQLITE_CONSTRAINT_PRIMARYKEY || step == SQLITE_CONSTRAINT_UNIQUE)
         return bw_diag_set(d, BW_EEXIST, "id", "duplicate organisation id '%s'", o->id);
-    return step == SQLITE_DONE ? BW_OK : db_error(s, d, "writing the organisation");
+    return step == SQLITE_DONE ? BW_OK : bw_sq_error(s, d, "writing the organisation");
 }
 
 /* Resolves a site id to its rowid, reporting an unknown site against @p field. */
@@ -770,7 +776,7 @@ static int resolve_site(bw_store *s, const char *id, const char *field, struct b
 {
     *rowid = site_rowid(s, id);
     if (*rowid == -2)
-        return db_error(s, d, "looking up a site");
+        return bw_sq_error(s, d, "looking up a site");
     if (*rowid < 0)
         return bw_diag_set(d, BW_EREF, field, "unknown site '%s'", id);
     return BW_OK;
@@ -787,12 +793,12 @@ int bw_store_dep_put(bw_store *s, const struct bw_dep *x, int upsert, struct bw_
         return rc;
     q = stmt(s, upsert ? ST_DEP_UPSERT : ST_DEP_INSERT);
     if (!q)
-        return db_error(s, d, "preparing the dependency write");
+        return bw_sq_error(s, d, "preparing the dependency write");
     sqlite3_bind_int64(q, 1, a);
     sqlite3_bind_int64(q, 2, b);
-    bind_text(q, 3, x->service);
+    bw_sq_bind_text(q, 3, x->service);
     sqlite3_bind_int(q, 4, (int)x->kind);
-    bind_text(q, 5, x->redundancy_group);
+    bw_sq_bind_text(q, 5, x->redundancy_group);
     sqlite3_bind_double(q, 6, x->buffer_hours);
     sqlite3_bind_int(q, 7, x->directed);
     sqlite3_bind_int(q, 8, x->needs > 0 ? x->needs : 1);
@@ -802,7 +808,7 @@ int bw_store_dep_put(bw_store *s, const struct bw_dep *x, int upsert, struct bw_
         return bw_diag_set(d, BW_EEXIST, "supplier",
                            "duplicate dependency: '%s' already has %s '%s' from '%s'", x->site,
                            bw_dep_kind_name(x->kind), x->service, x->supplier);
-    return step == SQLITE_DONE ? BW_OK : db_error(s, d, "writing the dependency");
+    return step == SQLITE_DONE ? BW_OK : bw_sq_error(s, d, "writing the dependency");
 }
 
 int bw_store_role_put(bw_store *s, const struct bw_role *x, int upsert, struct bw_diag *d)
@@ -813,25 +819,25 @@ int bw_store_role_put(bw_store *s, const struct bw_role *x, int upsert, struct b
 
     e = org_exists(s, x->org);
     if (e < 0)
-        return db_error(s, d, "looking up the organisation");
+        return bw_sq_error(s, d, "looking up the organisation");
     if (!e)
         return bw_diag_set(d, BW_EREF, "org", "unknown organisation '%s'", x->org);
     if ((rc = resolve_site(s, x->site, "site", d, &site)))
         return rc;
     q = stmt(s, upsert ? ST_ROLE_UPSERT : ST_ROLE_INSERT);
     if (!q)
-        return db_error(s, d, "preparing the role write");
-    bind_text(q, 1, x->org);
+        return bw_sq_error(s, d, "preparing the role write");
+    bw_sq_bind_text(q, 1, x->org);
     sqlite3_bind_int64(q, 2, site);
-    bind_text(q, 3, x->phase);
-    bind_text(q, 4, x->description);
+    bw_sq_bind_text(q, 3, x->phase);
+    bw_sq_bind_text(q, 4, x->description);
     step = sqlite3_step(q);
     sqlite3_reset(q);
     if (step == SQLITE_CONSTRAINT_PRIMARYKEY)
         return bw_diag_set(d, BW_EEXIST, "phase",
                            "duplicate role: '%s' already has phase '%s' at '%s'", x->org,
                            x->phase, x->site);
-    return step == SQLITE_DONE ? BW_OK : db_error(s, d, "writing the role");
+    return step == SQLITE_DONE ? BW_OK : bw_sq_error(s, d, "writing the role");
 }
 
 /* ---- reads ------------------------------------------------------------------------ */
@@ -839,34 +845,34 @@ int bw_store_role_put(bw_store *s, const struct bw_role *x, int upsert, struct b
 /* Fills @p x from the 12 site columns starting at column 0 (strings borrowed). */
 static void row_site(sqlite3_stmt *q, struct bw_site *x)
 {
-    x->id = col_text(q, 0);
-    x->name = col_text(q, 1);
-    x->category = col_text(q, 2);
+    x->id = bw_sq_col_text(q, 0);
+    x->name = bw_sq_col_text(q, 1);
+    x->category = bw_sq_col_text(q, 2);
     x->lat = sqlite3_column_double(q, 3);
     x->lon = sqlite3_column_double(q, 4);
-    x->footprint = col_text(q, 5);
-    x->capacity = col_opt_i64(q, 6);
-    x->operator_id = col_text(q, 7);
-    x->supplies = col_text(q, 8);
-    x->population = col_opt_i64(q, 9);
-    x->region = col_text(q, 10);
-    x->tags = col_text(q, 11);
+    x->footprint = bw_sq_col_text(q, 5);
+    x->capacity = bw_sq_col_opt_i64(q, 6);
+    x->operator_id = bw_sq_col_text(q, 7);
+    x->supplies = bw_sq_col_text(q, 8);
+    x->population = bw_sq_col_opt_i64(q, 9);
+    x->region = bw_sq_col_text(q, 10);
+    x->tags = bw_sq_col_text(q, 11);
 }
 
 static void row_org(sqlite3_stmt *q, struct bw_org *o)
 {
-    o->id = col_text(q, 0);
-    o->name = col_text(q, 1);
-    o->type = col_text(q, 2);
-    o->mandate = col_text(q, 3);
-    o->sectors = col_text(q, 4);
-    o->regions = col_text(q, 5);
-    o->contact_name = col_text(q, 6);
-    o->contact_phone = col_text(q, 7);
-    o->contact_email = col_text(q, 8);
+    o->id = bw_sq_col_text(q, 0);
+    o->name = bw_sq_col_text(q, 1);
+    o->type = bw_sq_col_text(q, 2);
+    o->mandate = bw_sq_col_text(q, 3);
+    o->sectors = bw_sq_col_text(q, 4);
+    o->regions = bw_sq_col_text(q, 5);
+    o->contact_name = bw_sq_col_text(q, 6);
+    o->contact_phone = bw_sq_col_text(q, 7);
+    o->contact_email = bw_sq_col_text(q, 8);
 }
 
-static const char *dup(struct bw_arena *a, const char *s, int *oom)
+const char *bw_sq_dup(struct bw_arena *a, const char *s, int *oom)
 {
     char *c;
 
@@ -882,25 +888,23 @@ static int copy_site(struct bw_arena *a, struct bw_site *x)
 {
     int oom = 0;
 
-    x->id = dup(a, x->id, &oom);
-    x->name = dup(a, x->name, &oom);
-    x->category = dup(a, x->category, &oom);
-    x->footprint = dup(a, x->footprint, &oom);
-    x->operator_id = dup(a, x->operator_id, &oom);
-    x->supplies = dup(a, x->supplies, &oom);
-    x->region = dup(a, x->region, &oom);
-    x->tags = dup(a, x->tags, &oom);
+    x->id = bw_sq_dup(a, x->id, &oom);
+    x->name = bw_sq_dup(a, x->name, &oom);
+    x->category = bw_sq_dup(a, x->category, &oom);
+    x->footprint = bw_sq_dup(a, x->footprint, &oom);
+    x->operator_id = bw_sq_dup(a, x->operator_id, &oom);
+    x->supplies = bw_sq_dup(a, x->supplies, &oom);
+    x->region = bw_sq_dup(a, x->region, &oom);
+    x->tags = bw_sq_dup(a, x->tags, &oom);
     return oom ? BW_ENOMEM : BW_OK;
 }
 
-static int step_done(int step)
+int bw_sq_step_done(int step)
 {
     return step == SQLITE_DONE ? BW_OK : BW_ESTORE;
 }
 
-/* Runs @p sql (with ?1 bound to @p arg when not NULL, or to @p iarg when arg is NULL and
- * iarg >= 0) and calls @p row for each result row; a nonzero return stops the walk. */
-static int each_row(bw_store *s, const char *sql, const char *arg, int64_t iarg,
+int bw_sq_each_row(bw_store *s, const char *sql, const char *arg, int64_t iarg,
                     int (*row)(sqlite3_stmt *q, void *ctx), void *ctx)
 {
     sqlite3_stmt *q;
@@ -909,14 +913,14 @@ static int each_row(bw_store *s, const char *sql, const char *arg, int64_t iarg,
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
         return BW_ESTORE;
     if (arg)
-        bind_text(q, 1, arg);
+        bw_sq_bind_text(q, 1, arg);
     else if (iarg >= 0)
         sqlite3_bind_int64(q, 1, iarg);
     while ((step = sqlite3_step(q)) == SQLITE_ROW)
         if ((rc = row(q, ctx)) != 0)
             break;
     if (!rc)
-        rc = step_done(step);
+        rc = bw_sq_step_done(step);
     sqlite3_finalize(q);
     return rc;
 }
@@ -939,11 +943,11 @@ static int org_row(sqlite3_stmt *q, void *ctx)
 static int dep_row(sqlite3_stmt *q, void *ctx)
 {
     struct cb *c = ctx;
-    struct bw_dep x = {col_text(q, 0),
-                       col_text(q, 1),
-                       col_text(q, 2),
+    struct bw_dep x = {bw_sq_col_text(q, 0),
+                       bw_sq_col_text(q, 1),
+                       bw_sq_col_text(q, 2),
                        (enum bw_dep_kind)sqlite3_column_int(q, 3),
-                       col_text(q, 4),
+                       bw_sq_col_text(q, 4),
                        sqlite3_column_double(q, 5),
                        sqlite3_column_int(q, 6),
                        sqlite3_column_int(q, 7)};
@@ -953,7 +957,7 @@ static int dep_row(sqlite3_stmt *q, void *ctx)
 static int role_row(sqlite3_stmt *q, void *ctx)
 {
     struct cb *c = ctx;
-    struct bw_role x = {col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3)};
+    struct bw_role x = {bw_sq_col_text(q, 0), bw_sq_col_text(q, 1), bw_sq_col_text(q, 2), bw_sq_col_text(q, 3)};
     return ((bw_role_cb)c->fn)(c->ud, &x);
 }
 
@@ -990,7 +994,7 @@ int bw_store_sites_each(bw_store *s, const struct bw_site_query *qry, bw_site_cb
     }
     bw_free(sql);
     for (size_t i = 0; i < nc; i++)
-        bind_text(q, (int)i + 1, qry->categories[i]);
+        bw_sq_bind_text(q, (int)i + 1, qry->categories[i]);
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         struct bw_site x;
         row_site(q, &x);
@@ -998,7 +1002,7 @@ int bw_store_sites_each(bw_store *s, const struct bw_site_query *qry, bw_site_cb
             break;
     }
     if (!rc)
-        rc = step_done(step);
+        rc = bw_sq_step_done(step);
     sqlite3_finalize(q);
     return rc;
 }
@@ -1010,7 +1014,7 @@ int bw_store_site_get(bw_store *s, const char *id, struct bw_arena *a, struct bw
 
     if (!q)
         return BW_ESTORE;
-    bind_text(q, 1, id);
+    bw_sq_bind_text(q, 1, id);
     if (sqlite3_step(q) == SQLITE_ROW) {
         row_site(q, out);
         rc = copy_site(a, out);
@@ -1026,18 +1030,18 @@ int bw_store_org_get(bw_store *s, const char *id, struct bw_arena *a, struct bw_
 
     if (!q)
         return BW_ESTORE;
-    bind_text(q, 1, id);
+    bw_sq_bind_text(q, 1, id);
     if (sqlite3_step(q) == SQLITE_ROW) {
         row_org(q, out);
-        out->id = dup(a, out->id, &oom);
-        out->name = dup(a, out->name, &oom);
-        out->type = dup(a, out->type, &oom);
-        out->mandate = dup(a, out->mandate, &oom);
-        out->sectors = dup(a, out->sectors, &oom);
-        out->regions = dup(a, out->regions, &oom);
-        out->contact_name = dup(a, out->contact_name, &oom);
-        out->contact_phone = dup(a, out->contact_phone, &oom);
-        out->contact_email = dup(a, out->contact_email, &oom);
+        out->id = bw_sq_dup(a, out->id, &oom);
+        out->name = bw_sq_dup(a, out->name, &oom);
+        out->type = bw_sq_dup(a, out->type, &oom);
+        out->mandate = bw_sq_dup(a, out->mandate, &oom);
+        out->sectors = bw_sq_dup(a, out->sectors, &oom);
+        out->regions = bw_sq_dup(a, out->regions, &oom);
+        out->contact_name = bw_sq_dup(a, out->contact_name, &oom);
+        out->contact_phone = bw_sq_dup(a, out->contact_phone, &oom);
+        out->contact_email = bw_sq_dup(a, out->contact_email, &oom);
         rc = oom ? BW_ENOMEM : BW_OK;
     }
     sqlite3_reset(q);
@@ -1047,7 +1051,7 @@ int bw_store_org_get(bw_store *s, const char *id, struct bw_arena *a, struct bw_
 int bw_store_orgs_each(bw_store *s, bw_org_cb cb, void *ud)
 {
     struct cb c = {(any_fn)cb, ud};
-    return each_row(s,
+    return bw_sq_each_row(s,
                     "SELECT id,name,type,mandate,sectors,regions,contact_name,contact_phone,"
                     "contact_email FROM org ORDER BY id",
                     NULL, -1, org_row, &c);
@@ -1056,7 +1060,7 @@ int bw_store_orgs_each(bw_store *s, bw_org_cb cb, void *ud)
 int bw_store_deps_each(bw_store *s, const char *site_id, bw_dep_cb cb, void *ud)
 {
     struct cb c = {(any_fn)cb, ud};
-    return each_row(s,
+    return bw_sq_each_row(s,
                     site_id ? "SELECT a.id,b.id,d.service,d.kind,d.redundancy_group,"
                               "d.buffer_hours,d.directed,d.needs FROM dep d "
                               "JOIN site a ON a.rowid=d.site JOIN site b ON b.rowid=d.supplier "
@@ -1071,7 +1075,7 @@ int bw_store_deps_each(bw_store *s, const char *site_id, bw_dep_cb cb, void *ud)
 int bw_store_roles_each(bw_store *s, const char *site_id, bw_role_cb cb, void *ud)
 {
     struct cb c = {(any_fn)cb, ud};
-    return each_row(s,
+    return bw_sq_each_row(s,
                     site_id ? "SELECT r.org,s.id,r.phase,r.description FROM role r "
                               "JOIN site s ON s.rowid=r.site WHERE s.id=?1 "
                               "ORDER BY r.org,s.id,r.phase"
@@ -1154,7 +1158,7 @@ int bw_store_sites_near(bw_store *s, double lat, double lon, double radius_m, si
     return rc;
 }
 
-static int64_t count(bw_store *s, const char *sql)
+int64_t bw_sq_count(bw_store *s, const char *sql)
 {
     sqlite3_stmt *q;
     int64_t n = -1;
@@ -1169,11 +1173,11 @@ static int64_t count(bw_store *s, const char *sql)
 
 int bw_store_counts(bw_store *s, struct bw_store_counts *c)
 {
-    c->sites = count(s, "SELECT count(*) FROM site");
-    c->orgs = count(s, "SELECT count(*) FROM org");
-    c->deps = count(s, "SELECT count(*) FROM dep");
-    c->roles = count(s, "SELECT count(*) FROM role");
-    c->designation_runs = count(s, "SELECT count(*) FROM designation_run");
+    c->sites = bw_sq_count(s, "SELECT count(*) FROM site");
+    c->orgs = bw_sq_count(s, "SELECT count(*) FROM org");
+    c->deps = bw_sq_count(s, "SELECT count(*) FROM dep");
+    c->roles = bw_sq_count(s, "SELECT count(*) FROM role");
+    c->designation_runs = bw_sq_count(s, "SELECT count(*) FROM designation_run");
     return (c->sites < 0 || c->orgs < 0 || c->deps < 0 || c->roles < 0 || c->designation_runs < 0)
                ? BW_ESTORE
                : BW_OK;
@@ -1184,7 +1188,7 @@ static int category_row(sqlite3_stmt *q, void *ctx)
     struct cb *c = ctx;
     int (*fn)(void *, const char *, int64_t, int64_t) =
         (int (*)(void *, const char *, int64_t, int64_t))c->fn;
-    return fn(c->ud, col_text(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2));
+    return fn(c->ud, bw_sq_col_text(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2));
 }
 
 int bw_store_category_counts(bw_store *s,
@@ -1192,7 +1196,7 @@ int bw_store_category_counts(bw_store *s,
                              void *ud)
 {
     struct cb c = {(any_fn)cb, ud};
-    return each_row(s,
+    return bw_sq_each_row(s,
                     "SELECT category,count(*),coalesce(sum(capacity),0) FROM site "
                     "GROUP BY category ORDER BY count(*) DESC, category",
                     NULL, -1, category_row, &c);
@@ -1211,14 +1215,14 @@ int bw_store_designation_save(bw_store *s, struct bw_designation_run *run,
                            "criteria_version,sites_considered,designated) VALUES(?,?,?,?,?,?,?)",
                            -1, &q, NULL) != SQLITE_OK)
         return BW_ESTORE;
-    bind_text(q, 1, run->at);
-    bind_text(q, 2, run->pack_id);
-    bind_text(q, 3, run->pack_version);
-    bind_text(q, 4, run->pack_hash);
-    bind_text(q, 5, run->criteria_version);
+    bw_sq_bind_text(q, 1, run->at);
+    bw_sq_bind_text(q, 2, run->pack_id);
+    bw_sq_bind_text(q, 3, run->pack_version);
+    bw_sq_bind_text(q, 4, run->pack_hash);
+    bw_sq_bind_text(q, 5, run->criteria_version);
     sqlite3_bind_int64(q, 6, run->sites_considered);
     sqlite3_bind_int64(q, 7, run->designated);
-    rc = step_done(sqlite3_step(q));
+    rc = bw_sq_step_done(sqlite3_step(q));
     sqlite3_finalize(q);
     if (rc)
         return rc;
@@ -1231,11 +1235,11 @@ int bw_store_designation_save(bw_store *s, struct bw_designation_run *run,
     for (size_t i = 0; i < n && !rc; i++) {
         sqlite3_reset(q);
         sqlite3_bind_int64(q, 1, run->id);
-        bind_text(q, 2, dec[i].site);
-        bind_text(q, 3, dec[i].tier);
+        bw_sq_bind_text(q, 2, dec[i].site);
+        bw_sq_bind_text(q, 3, dec[i].tier);
         sqlite3_bind_int(q, 4, dec[i].critical);
-        bind_text(q, 5, dec[i].reasons);
-        rc = step_done(sqlite3_step(q));
+        bw_sq_bind_text(q, 5, dec[i].reasons);
+        rc = bw_sq_step_done(sqlite3_step(q));
     }
     sqlite3_finalize(q);
     return rc;
@@ -1257,11 +1261,11 @@ int bw_store_designation_run(bw_store *s, int64_t run_id, struct bw_arena *a,
         sqlite3_bind_int64(q, 1, run_id);
     if (sqlite3_step(q) == SQLITE_ROW) {
         out->id = sqlite3_column_int64(q, 0);
-        out->at = dup(a, col_text(q, 1), &oom);
-        out->pack_id = dup(a, col_text(q, 2), &oom);
-        out->pack_version = dup(a, col_text(q, 3), &oom);
-        out->pack_hash = dup(a, col_text(q, 4), &oom);
-        out->criteria_version = dup(a, col_text(q, 5), &oom);
+        out->at = bw_sq_dup(a, bw_sq_col_text(q, 1), &oom);
+        out->pack_id = bw_sq_dup(a, bw_sq_col_text(q, 2), &oom);
+        out->pack_version = bw_sq_dup(a, bw_sq_col_text(q, 3), &oom);
+        out->pack_hash = bw_sq_dup(a, bw_sq_col_text(q, 4), &oom);
+        out->criteria_version = bw_sq_dup(a, bw_sq_col_text(q, 5), &oom);
         out->sites_considered = sqlite3_column_int64(q, 6);
         out->designated = sqlite3_column_int64(q, 7);
         rc = oom ? BW_ENOMEM : BW_OK;
@@ -1273,8 +1277,8 @@ int bw_store_designation_run(bw_store *s, int64_t run_id, struct bw_arena *a,
 static int decision_row(sqlite3_stmt *q, void *ctx)
 {
     struct cb *c = ctx;
-    struct bw_decision d = {col_text(q, 0), col_text(q, 1), sqlite3_column_int(q, 2),
-                            col_text(q, 3)};
+    struct bw_decision d = {bw_sq_col_text(q, 0), bw_sq_col_text(q, 1), sqlite3_column_int(q, 2),
+                            bw_sq_col_text(q, 3)};
     return ((int (*)(void *, const struct bw_decision *))c->fn)(c->ud, &d);
 }
 
@@ -1282,7 +1286,7 @@ int bw_store_designation_each(bw_store *s, int64_t run_id,
                               int (*cb)(void *ud, const struct bw_decision *d), void *ud)
 {
     struct cb c = {(any_fn)cb, ud};
-    return each_row(s,
+    return bw_sq_each_row(s,
                     "SELECT site,tier,critical,reasons FROM designation WHERE run=? "
                     "ORDER BY site",
                     NULL, run_id, decision_row, &c);
@@ -1297,7 +1301,7 @@ int bw_store_sites_links_each(bw_store *s,
      * the supply dependencies; then one ordered scan of the sites. */
     sqlite3_stmt *q = NULL;
     struct bw_site_links *links = NULL;
-    int64_t maxrow = count(s, "SELECT coalesce(max(rowid),0) FROM site"), prev_sup = -1,
+    int64_t maxrow = bw_sq_count(s, "SELECT coalesce(max(rowid),0) FROM site"), prev_sup = -1,
             prev_site = -1;
     int rc = BW_OK, step;
 
@@ -1328,7 +1332,7 @@ int bw_store_sites_links_each(bw_store *s,
         if (km > links[sup].reach_km)
             links[sup].reach_km = km;
     }
-    rc = step_done(step);
+    rc = bw_sq_step_done(step);
     sqlite3_finalize(q);
     q = NULL;
     if (rc)
@@ -1347,210 +1351,9 @@ int bw_store_sites_links_each(bw_store *s,
             break;
     }
     if (!rc)
-        rc = step_done(step);
+        rc = bw_sq_step_done(step);
 out:
     sqlite3_finalize(q);
     bw_free(links);
-    return rc;
-}
-
-/* ---- dependency graph ------------------------------------------------------------- */
-
-/* Index of service @p name (n bytes) in the pack, or -1. */
-static int service_index(const struct bw_term *svc, size_t ns, const char *name, size_t n)
-{
-    for (size_t i = 0; i < ns; i++)
-        if (strlen(svc[i].id) == n && memcmp(svc[i].id, name, n) == 0)
-            return (int)i;
-    return -1;
-}
-
-/* Interns redundancy-group names as small integers (0 = no group), with an
- * open-addressing FNV-1a table that grows at half load. */
-struct intern {
-    const char **keys;
-    uint32_t *vals;
-    size_t cap, len;
-};
-
-static int intern_get(struct intern *t, struct bw_arena *a, const char *key, uint32_t *out)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    size_t i;
-
-    if ((t->len + 1) * 2 > t->cap) {
-        struct intern nt = {0};
-        nt.cap = t->cap ? t->cap * 2 : 64;
-        nt.keys = bw_calloc(nt.cap, sizeof *nt.keys);
-        nt.vals = bw_calloc(nt.cap, sizeof *nt.vals);
-        if (!nt.keys || !nt.vals) {
-            bw_free(nt.keys);
-            bw_free(nt.vals);
-            return BW_ENOMEM;
-        }
-        for (size_t k = 0; k < t->cap; k++) {
-            uint64_t hh = 0xcbf29ce484222325ull;
-            if (!t->keys[k])
-                continue;
-            for (const char *p = t->keys[k]; *p; p++)
-                hh = (hh ^ (unsigned char)*p) * 1099511628211ull;
-            for (i = hh & (nt.cap - 1); nt.keys[i]; i = (i + 1) & (nt.cap - 1))
-                ;
-            nt.keys[i] = t->keys[k];
-            nt.vals[i] = t->vals[k];
-        }
-        bw_free(t->keys);
-        bw_free(t->vals);
-        nt.len = t->len;
-        *t = nt;
-    }
-    for (const char *p = key; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    for (i = h & (t->cap - 1); t->keys[i]; i = (i + 1) & (t->cap - 1))
-        if (strcmp(t->keys[i], key) == 0) {
-            *out = t->vals[i];
-            return BW_OK;
-        }
-    t->keys[i] = bw_arena_strndup(a, key, strlen(key));
-    if (!t->keys[i])
-        return BW_ENOMEM;
-    t->vals[i] = (uint32_t)++t->len;
-    *out = t->vals[i];
-    return BW_OK;
-}
-
-void bw_graph_data_release(struct bw_graph_data *g)
-{
-    if (!g)
-        return;
-    bw_free((void *)g->ids);
-    bw_free((void *)g->categories);
-    bw_free(g->supplies);
-    bw_free(g->population);
-    bw_free(g->deps);
-    memset(g, 0, sizeof *g);
-}
-
-int64_t bw_graph_data_find(const struct bw_graph_data *g, const char *id)
-{
-    size_t lo = 0, hi = g->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(g->ids[mid], id);
-        if (c == 0)
-            return (int64_t)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
-int bw_store_graph_load(bw_store *s, const bw_pack *pack, struct bw_arena *a,
-                        struct bw_graph_data *out, struct bw_diag *d)
-{
-    sqlite3_stmt *q = NULL;
-    size_t ns;
-    const struct bw_term *svc = bw_pack_services(pack, &ns);
-    int64_t nsites = count(s, "SELECT count(*) FROM site"),
-            ndeps = count(s, "SELECT count(*) FROM dep"),
-            maxrow = count(s, "SELECT coalesce(max(rowid),0) FROM site");
-    uint32_t *node_of = NULL; /* site rowid -> node */
-    struct intern groups = {0};
-    uint32_t i = 0;
-    size_t k = 0;
-    int rc = BW_OK, step;
-
-    memset(out, 0, sizeof *out);
-    if (nsites < 0 || ndeps < 0 || maxrow < 0)
-        return db_error(s, d, "counting the register");
-    if ((uint64_t)nsites > BW_GRAPH_MAX_NODES)
-        return bw_diag_set(d, BW_ETOOBIG, NULL, "more than %u sites", BW_GRAPH_MAX_NODES);
-    out->n = (uint32_t)nsites;
-    out->ids = bw_calloc((size_t)nsites + 1, sizeof *out->ids);
-    out->categories = bw_calloc((size_t)nsites + 1, sizeof *out->categories);
-    out->supplies = bw_calloc((size_t)nsites + 1, sizeof *out->supplies);
-    out->population = bw_calloc((size_t)nsites + 1, sizeof *out->population);
-    out->deps = bw_calloc((size_t)ndeps + 1, sizeof *out->deps);
-    node_of = bw_calloc((size_t)maxrow + 1, sizeof *node_of);
-    if (!out->ids || !out->categories || !out->supplies || !out->population || !out->deps ||
-        !node_of) {
-        rc = bw_diag_set(d, BW_ENOMEM, NULL, "out of memory loading the graph");
-        goto out;
-    }
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT rowid,id,category,supplies,population FROM site ORDER BY id",
-                           -1, &q, NULL) != SQLITE_OK) {
-        rc = db_error(s, d, "reading sites");
-        goto out;
-    }
-    while ((step = sqlite3_step(q)) == SQLITE_ROW && i < out->n) {
-        const char *sup = col_text(q, 3);
-        node_of[sqlite3_column_int64(q, 0)] = i;
-        out->ids[i] = bw_arena_strndup(a, col_text(q, 1), (size_t)sqlite3_column_bytes(q, 1));
-        out->categories[i] =
-            bw_arena_strndup(a, col_text(q, 2), (size_t)sqlite3_column_bytes(q, 2));
-        if (!out->ids[i] || !out->categories[i]) {
-            rc = bw_diag_set(d, BW_ENOMEM, NULL, "out of memory loading the graph");
-            goto out;
-        }
-        while (sup && *sup) {
-            const char *end = strchr(sup, ';');
-            size_t len = end ? (size_t)(end - sup) : strlen(sup);
-            int si = service_index(svc, ns, sup, len);
-            if (si < 0) {
-                rc = bw_diag_set(d, BW_EREF, "supplies", "site '%s' supplies '%.*s', a service "
-                                 "not in the pack", out->ids[i], (int)len, sup);
-                goto out;
-            }
-            out->supplies[i] |= 1u << si;
-            sup += len + (end != NULL);
-        }
-        out->population[i] = sqlite3_column_type(q, 4) == SQLITE_NULL
-                                 ? 0
-                                 : (double)sqlite3_column_int64(q, 4);
-        i++;
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT site,supplier,service,kind,redundancy_group,buffer_hours,"
-                           "directed,needs FROM dep",
-                           -1, &q, NULL) != SQLITE_OK) {
-        rc = db_error(s, d, "reading dependencies");
-        goto out;
-    }
-    while ((step = sqlite3_step(q)) == SQLITE_ROW && k < (size_t)ndeps) {
-        struct bw_graph_dep *e = &out->deps[k];
-        const char *service = col_text(q, 2), *group = col_text(q, 4);
-        int si = service_index(svc, ns, service, strlen(service));
-        if (si < 0) {
-            rc = bw_diag_set(d, BW_EREF, "service", "a dependency uses '%s', a service not in "
-                             "the pack", service);
-            goto out;
-        }
-        e->site = node_of[sqlite3_column_int64(q, 0)];
-        e->supplier = node_of[sqlite3_column_int64(q, 1)];
-        e->service = (uint8_t)si;
-        e->kind = (uint8_t)sqlite3_column_int(q, 3);
-        e->group = 0;
-        if (group && (rc = intern_get(&groups, a, group, &e->group))) {
-            bw_diag_set(d, rc, NULL, "out of memory loading the graph");
-            goto out;
-        }
-        e->buffer_hours = (float)sqlite3_column_double(q, 5);
-        e->directed = (uint8_t)sqlite3_column_int(q, 6);
-        e->needs = (uint16_t)sqlite3_column_int(q, 7);
-        k++;
-    }
-    out->ndeps = k;
-out:
-    sqlite3_finalize(q);
-    bw_free(node_of);
-    bw_free(groups.keys);
-    bw_free(groups.vals);
-    if (rc)
-        bw_graph_data_release(out);
     return rc;
 }
