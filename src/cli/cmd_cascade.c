@@ -171,9 +171,21 @@ int cmd_cascade(int argc, char **argv)
                nremoved, nremoved == 1 ? "" : "s", remove, nlost, nlost == 1 ? "" : "s",
                bw_cascade_population_lost(cas));
         printf("%s\n", critical ? "" : ".");
-        if (critical)
-            printf("  including %zu critical service%s (hospitals, drinking water).\n", critical,
-                   critical == 1 ? "" : "s");
+        if (critical) {
+            /* Name the critical categories hit, each once, in order of first loss. */
+            printf("  including %zu critical service%s:", critical, critical == 1 ? "" : "s");
+            for (size_t i = 0, shown = 0; i < nlost; i++) {
+                const char *cat = data.categories[lost[i]];
+                int seen = 0;
+                if (!bw_pack_critical_category(p, cat))
+                    continue;
+                for (size_t j = 0; j < i && !seen; j++)
+                    seen = strcmp(data.categories[lost[j]], cat) == 0;
+                if (!seen)
+                    printf("%s %s", shown++ ? "," : "", cat);
+            }
+            printf(".\n");
+        }
         for (size_t i = 0; i < nlost && i < 50; i++) {
             if (timed)
                 printf("  %-28s %-24s after %6.1f h, out %7.1f h (mean)\n", data.ids[lost[i]],
