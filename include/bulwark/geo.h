@@ -34,6 +34,9 @@ int bw_geo_valid(double lat, double lon);
 
 /** Geodesic distance in metres between two points (degrees) on WGS84. */
 double bw_geo_distance(double lat1, double lon1, double lat2, double lon2);
+/** Area in m² on the WGS84 ellipsoid of the ring of @p n positions (lon, lat pairs),
+ *  whatever its orientation; a closing position equal to the first is ignored. */
+double bw_geo_ring_area(const double *lonlat, size_t n);
 
 /** Geodesic distance and forward azimuths (degrees) at both ends. */
 void bw_geo_inverse(double lat1, double lon1, double lat2, double lon2, double *s12,
@@ -86,6 +89,9 @@ int bw_polygon_contains(const struct bw_polygon *p, double lat, double lon);
  * back to the mean of the outer ring's vertices for degenerate (zero-area) shapes.
  */
 void bw_polygon_centroid(const struct bw_polygon *p, double *lat, double *lon);
+
+/** Area in m² on the WGS84 ellipsoid: outer rings minus their holes. */
+double bw_polygon_area_m2(const struct bw_polygon *p);
 
 #ifdef __cplusplus
 }

@@ -179,6 +179,67 @@ void bw_graph_data_release(struct bw_graph_data *g);
 /** The node of site @p id (binary search over ids), or -1. */
 int64_t bw_graph_data_find(const struct bw_graph_data *g, const char *id);
 
+/* ---- risk assessment runs (store_assess.c) ----------------------------------------- */
+
+/** A risk-assessment run's header. */
+struct bw_assess_run {
+    int64_t id;
+    const char *at; /**< ISO 8601 UTC time */
+    const char *pack_id, *pack_version, *pack_hash;
+    const char *inputs_hash; /**< hash of everything the run read (16 hex digits) */
+    uint64_t seed;
+    int64_t trials, threads, sites, threats;
+    double elapsed_s;
+    const char *note;
+};
+
+/** One row of the national risk register: a site under one threat type. */
+struct bw_risk_row {
+    const char *site, *threat;
+    double likelihood;    /**< T: probability of an attempt in a year */
+    double vulnerability; /**< V: probability of success given an attempt */
+    double consequence;   /**< C: weighted consequence score */
+    double risk;          /**< T x V x C at the inputs' modes */
+    double conditional_risk; /**< V x C (T = 1) */
+    double risk_p5, risk_p50, risk_p95; /**< Monte Carlo percentiles of risk */
+    double fatalities, injuries, outage_ph, economic, symbolic; /**< consequence vector */
+};
+
+/** Saves a run and its rows; sets run->id. Call inside a transaction. */
+int bw_store_assess_save(bw_store *s, struct bw_assess_run *run, const struct bw_risk_row *rows,
+                         size_t n);
+/**
+ * The run with id @p run_id, or the latest when 0, or the one before the latest when
+ * -1. Strings live in @p a. BW_ENOTFOUND when there is none.
+ */
+int bw_store_assess_run(bw_store *s, int64_t run_id, struct bw_arena *a,
+                        struct bw_assess_run *out);
+/** Every run, newest first. Strings are valid during the callback only. */
+int bw_store_assess_runs_each(bw_store *s, int (*cb)(void *ud, const struct bw_assess_run *r),
+                              void *ud);
+/** Filter and order for bw_store_risks_each. */
+struct bw_risk_query {
+    int64_t run;        /**< run id (resolved, > 0) */
+    const char *site;   /**< only this site, or NULL */
+    const char *threat; /**< only this threat type, or NULL */
+    size_t limit;       /**< at most this many rows (0 = all) */
+};
+/** Rows of a run by risk, highest first (ties by site, threat). Strings valid during
+ *  the callback only. */
+int bw_store_risks_each(bw_store *s, const struct bw_risk_query *q,
+                        int (*cb)(void *ud, const struct bw_risk_row *r), void *ud);
+/** One site x threat in two runs; a side absent from its run has present 0. */
+struct bw_risk_change {
+    const char *site, *threat;
+    int present_a, present_b;
+    double risk_a, risk_b;
+    int64_t rank_a, rank_b; /**< 1 = highest risk in its run; 0 when absent */
+};
+/** The rows of runs @p a and @p b side by side, by |risk_b - risk_a| descending; at most
+ *  @p limit (0 = all). Strings valid during the callback only. */
+int bw_store_risks_diff(bw_store *s, int64_t a, int64_t b, size_t limit,
+                        int (*cb)(void *ud, const struct bw_risk_change *c), void *ud);
+
 #ifdef __cplusplus
 }
 #endif

@@ -37,6 +37,8 @@ int cmd_orgs(int argc, char **argv);
 int cmd_designate(int argc, char **argv);
 int cmd_cascade(int argc, char **argv);
 int cmd_criticality(int argc, char **argv);
+int cmd_risks(int argc, char **argv);
+int cmd_runs(int argc, char **argv);
 
 struct bw_arena;
 struct bw_graph_data;

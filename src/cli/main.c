@@ -21,6 +21,8 @@ const struct cli_cmd cli_cmds[] = {
     {"designate", cmd_designate, "apply the designation criteria and show what changed"},
     {"cascade", cmd_cascade, "what removing sites takes down through dependencies"},
     {"criticality", cmd_criticality, "for every site, what its loss alone takes down"},
+    {"risks", cmd_risks, "the national risk register of an assessment run"},
+    {"runs", cmd_runs, "assessment runs kept, and what changed between two"},
     {NULL, NULL, NULL},
 };
 

@@ -7,7 +7,8 @@
  * the meridional radius of curvature at its smallest (on the equator) and the
  * longitude span the parallel's radius at the box's most poleward latitude, then both
  * are widened by 0.1 % so rounding can never drop a point; polar caps take all
- * longitudes. Thread-safe: the ellipsoid is initialised once and then only read.
+ * longitudes. Areas of rings are Karney's geodesic polygon areas (geod_polygonarea's
+ * incremental form), as GeographicLib's Planimeter computes them. Thread-safe: the ellipsoid is initialised once and then only read.
  */
 #include "geo.h"
 
@@ -51,6 +52,22 @@ double bw_geo_distance(double lat1, double lon1, double lat2, double lon2)
     pthread_once(&wgs84_once, init_wgs84);
     geod_inverse(&wgs84, lat1, lon1, lat2, lon2, &s, NULL, NULL);
     return s;
+}
+
+double bw_geo_ring_area(const double *lonlat, size_t n)
+{
+    double area = 0;
+    struct geod_polygon poly;
+
+    pthread_once(&wgs84_once, init_wgs84);
+    geod_polygon_init(&poly, 0);
+    /* A closed ring repeats its first position last; the polygon closes itself. */
+    if (n > 1 && lonlat[0] == lonlat[2 * (n - 1)] && lonlat[1] == lonlat[2 * (n - 1) + 1])
+        n--;
+    for (size_t i = 0; i < n; i++)
+        geod_polygon_addpoint(&wgs84, &poly, lonlat[2 * i + 1], lonlat[2 * i]);
+    geod_polygon_compute(&wgs84, &poly, 0, 1, &area, NULL);
+    return fabs(area);
 }
 
 int bw_geo_bbox_radius(double lat, double lon, double radius_m, struct bw_bbox out[2])

@@ -287,3 +287,16 @@ void bw_polygon_centroid(const struct bw_polygon *p, double *lat, double *lon)
     *lon /= n;
     *lat /= n;
 }
+
+double bw_polygon_area_m2(const struct bw_polygon *p)
+{
+    double area = 0;
+
+    for (uint32_t k = 0; k < p->npolys; k++)
+        for (uint32_t r = p->poly_start[k]; r < p->poly_start[k + 1]; r++) {
+            double a = bw_geo_ring_area(p->pts + 2 * (size_t)p->ring_start[r],
+                                        p->ring_start[r + 1] - p->ring_start[r]);
+            area += r == p->poly_start[k] ? a : -a;
+        }
+    return area > 0 ? area : 0;
+}

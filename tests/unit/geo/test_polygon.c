@@ -604,6 +604,30 @@ static void test_centroid_hand_worked(void **state)
     bw_polygon_release(&p);
 }
 
+/* Areas against GeographicLib's Planimeter 2.1.2 (geographiclib-tools), which prints
+ * them to 0.1 m²: `printf '47.14 9.52\n47.14 9.53\n47.15 9.53\n47.15 9.52\n' | Planimeter`. */
+static void test_area_vs_planimeter(void **state)
+{
+    struct bw_polygon p;
+
+    (void)state;
+    parse_ok("{\"type\":\"Polygon\",\"coordinates\":[[[9.52,47.14],[9.53,47.14],"
+             "[9.53,47.15],[9.52,47.15],[9.52,47.14]]]}", &p);
+    assert_close(bw_polygon_area_m2(&p), 843252.2, 0.1);
+    bw_polygon_release(&p);
+    /* Orientation does not matter; a hole is subtracted (1 degree square at the equator
+     * minus a quarter-degree square of 769301603.3 m²). */
+#define HOLE_M2 769301603.3
+    parse_ok("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[0,1],[1,1],[1,0],[0,0]],"
+             "[[0.25,0.25],[0.5,0.25],[0.5,0.5],[0.25,0.5],[0.25,0.25]]]}", &p);
+    assert_close(bw_polygon_area_m2(&p), 12308778361.5 - HOLE_M2, 0.2);
+    bw_polygon_release(&p);
+    parse_ok("{\"type\":\"MultiPolygon\",\"coordinates\":[[[[0,0],[1,0],[1,1],[0,1],[0,0]]],"
+             "[[[0.25,0.25],[0.5,0.25],[0.5,0.5],[0.25,0.5],[0.25,0.25]]]]}", &p);
+    assert_close(bw_polygon_area_m2(&p), 12308778361.5 + HOLE_M2, 0.2);
+    bw_polygon_release(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -615,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_contains_multipolygon),
         cmocka_unit_test(test_contains_star_and_grid),
         cmocka_unit_test(test_centroid_hand_worked),
+        cmocka_unit_test(test_area_vs_planimeter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
