@@ -25,4 +25,10 @@ echo
 echo "== bulwark cascade --remove osm-a659340254 --timed   (an attack on a substation, 1,000 trials)"
 "$bw" cascade --remove osm-a659340254 --timed --trials 1000 | sed -n '1,2p;$p'
 echo
-echo "Try: $bw --db $db sites show osm-n280027006   |   $bw --db $db export sites --format geojson"
+echo "== bulwark assess --seed 1 --top 10   (the national risk assessment: every site x threat type)"
+"$bw" assess --seed 1 --top 10
+echo
+echo "== bulwark explain osm-a641823014 firearms-automatic   (why: every factor and its source)"
+"$bw" explain osm-a641823014 firearms-automatic | awk 'NF == 0 { blank++ } blank < 2 || /^  (T|V|C|risk|conditional) /'
+echo
+echo "Try: $bw --db $db risks --top 30   |   $bw --db $db gaps osm-a641823014   |   $bw --db $db effects standoff --threat sedan"

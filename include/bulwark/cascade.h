@@ -7,6 +7,13 @@
  * interdependent services iterate to a fixpoint. A workspace (bw_cascade) holds the
  * per-run state of one thread; the graph itself is shared read-only.
  *
+ * A workspace computes the baseline (nothing removed) once per service choice; each run
+ * then only touches the sites whose state can change and undoes them at the start of
+ * the next run, so a run's cost follows the size of its cascade, not of the graph.
+ * Memory per workspace: about 55 bytes per site plus 8 per site and needed service
+ * (ranks), 12 per redundancy group, and an index of in-entries (8 bytes per CSR entry
+ * and 4 per site and needed service) unless shared by the sweep.
+ *
  * Ownership: bw_cascade_new returns a workspace the caller frees with bw_cascade_free;
  * it borrows the graph, which must outlive it. Arrays returned by bw_cascade_lost are
  * owned by the workspace and valid until its next run. Thread-safety: one workspace
@@ -47,7 +54,7 @@ uint32_t bw_cascade_baseline_unserved(const bw_cascade *c);
 /** How a sweep was computed. */
 enum bw_sweep_method {
     BW_SWEEP_DOMINATORS = 1, /**< one service, 1-of-n groups: dominator tree, near-linear */
-    BW_SWEEP_CASCADES = 2    /**< one cascade per site, in parallel */
+    BW_SWEEP_CASCADES = 2    /**< one incremental cascade per site, in parallel */
 };
 
 /**

@@ -187,6 +187,8 @@ struct bw_assess_run {
     const char *at; /**< ISO 8601 UTC time */
     const char *pack_id, *pack_version, *pack_hash;
     const char *inputs_hash; /**< hash of everything the run read (16 hex digits) */
+    const char *date;        /**< the day the threat levels in force were read for */
+    int cascade;             /**< 1: outages through dependencies were included */
     uint64_t seed;
     int64_t trials, threads, sites, threats;
     double elapsed_s;
@@ -201,13 +203,14 @@ struct bw_risk_row {
     double consequence;   /**< C: weighted consequence score */
     double risk;          /**< T x V x C at the inputs' modes */
     double conditional_risk; /**< V x C (T = 1) */
-    double risk_p5, risk_p50, risk_p95; /**< Monte Carlo percentiles of risk */
+    double risk_p5, risk_p50, risk_p95; /**< Monte Carlo percentiles of risk (NaN: no trials) */
     double fatalities, injuries, outage_ph, economic, symbolic; /**< consequence vector */
 };
 
-/** Saves a run and its rows; sets run->id. Call inside a transaction. */
+/** Saves a run (when run->id is 0; sets it) and appends @p n rows to it, so a large
+ *  register can be written in batches. Call inside a transaction. */
 int bw_store_assess_save(bw_store *s, struct bw_assess_run *run, const struct bw_risk_row *rows,
-                         size_t n);
+                         size_t n, struct bw_diag *d);
 /**
  * The run with id @p run_id, or the latest when 0, or the one before the latest when
  * -1. Strings live in @p a. BW_ENOTFOUND when there is none.
@@ -239,6 +242,55 @@ struct bw_risk_change {
  *  @p limit (0 = all). Strings valid during the callback only. */
 int bw_store_risks_diff(bw_store *s, int64_t a, int64_t b, size_t limit,
                         int (*cb)(void *ud, const struct bw_risk_change *c), void *ud);
+
+/* ---- threat picture and protective measures (store_threat.c) ----------------------- */
+
+struct bw_threat_level; /* threat.h */
+struct bw_site_measure; /* measure.h */
+
+typedef int (*bw_threat_level_cb)(void *ud, const struct bw_threat_level *e);
+typedef int (*bw_site_measure_cb)(void *ud, const struct bw_site_measure *m);
+
+/**
+ * Appends threat level @p e to the history (check it first with bw_threat_level_check;
+ * the store checks only the shape). Sets e->id; when e->set_at is NULL stamps it with the
+ * current UTC time (YYYY-MM-DDTHH:MM:SS.sssZ), and when e->valid_from is NULL uses that
+ * day; both strings are then copied into @p a. Runs in its own transaction level. Levels
+ * are never changed or deleted: a new entry supersedes an old one (threat.h).
+ */
+int bw_store_threat_level_add(bw_store *s, struct bw_threat_level *e, struct bw_arena *a,
+                              struct bw_diag *d);
+/**
+ * Calls @p cb for every stored threat level in id order (the full history), or, when
+ * @p date (YYYY-MM-DD) is given, for those valid on that day (the candidates of
+ * bw_threat_level_resolve). Entries have rank 0 (the rank comes from the pack's scale).
+ */
+int bw_store_threat_levels_each(bw_store *s, const char *date, bw_threat_level_cb cb, void *ud);
+
+/**
+ * Records measure @p m at its site, replacing an earlier record of the same measure there
+ * (check it first with bw_site_measure_check). BW_EREF (field "site") when the site does
+ * not exist. Runs in its own transaction level.
+ */
+int bw_store_site_measure_put(bw_store *s, const struct bw_site_measure *m, struct bw_diag *d);
+/** Removes measure @p measure from site @p site; BW_EREF for an unknown site, BW_ENOTFOUND
+ *  when the site has no such measure. */
+int bw_store_site_measure_rm(bw_store *s, const char *site, const char *measure,
+                             struct bw_diag *d);
+/** Measures at site @p site (or at every site when NULL), by site id then measure id. */
+int bw_store_site_measure_each(bw_store *s, const char *site, bw_site_measure_cb cb, void *ud);
+
+/**
+ * The threat levels of bw_store_threat_levels_each (valid on @p date, or all when NULL)
+ * as an array for bw_threat_level_resolve, with ranks filled from @p p's scale (0 for a
+ * level the pack does not have). The array and its strings live in @p a; *out is NULL
+ * when there are none.
+ */
+int bw_store_threat_levels_load(bw_store *s, const bw_pack *p, const char *date,
+                                struct bw_arena *a, struct bw_threat_level **out, size_t *n);
+/** The measures of bw_store_site_measure_each as an array living in @p a (NULL when none). */
+int bw_store_site_measures_load(bw_store *s, const char *site, struct bw_arena *a,
+                                struct bw_site_measure **out, size_t *n);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 #include "cascade.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,11 @@ void cli_close(bw_store *s, bw_pack *pack)
     bw_store_close(s);
 }
 
+json_t *cli_num(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
 int cli_json_print(json_t *j)
 {
     int rc;
@@ -136,6 +142,12 @@ static void draw_bar(size_t done, size_t total, size_t shift, const char *unit)
     if (done >= total)
         fputc('\n', stderr);
     fflush(stderr);
+}
+
+void cli_progress_stage(void *ud, const char *stage, size_t done, size_t total)
+{
+    (void)ud;
+    draw_bar(done, total, 0, stage);
 }
 
 void cli_progress(void *ud, size_t done, size_t total)

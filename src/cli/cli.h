@@ -37,6 +37,14 @@ int cmd_orgs(int argc, char **argv);
 int cmd_designate(int argc, char **argv);
 int cmd_cascade(int argc, char **argv);
 int cmd_criticality(int argc, char **argv);
+int cmd_threats(int argc, char **argv);     /* cmd_threats.c */
+int cmd_threat_level(int argc, char **argv); /* cmd_threats.c */
+int cmd_measures(int argc, char **argv);    /* cmd_measures.c */
+int cmd_measure(int argc, char **argv);     /* cmd_measures.c */
+int cmd_gaps(int argc, char **argv);        /* cmd_measures.c */
+int cmd_effects(int argc, char **argv);     /* cmd_effects.c */
+int cmd_assess(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_risks(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 
@@ -75,6 +83,9 @@ int cli_help(const char *usage);
 /** Prints "bulwark: <why>" and @p usage to stderr and returns 2. */
 int cli_usage(const char *usage, const char *why);
 
+/** A JSON number, or null when @p v is NaN or infinite. */
+json_t *cli_num(double v);
+
 /** Prints @p j as indented JSON to stdout and releases it. Returns 0, or 1 on error. */
 int cli_json_print(json_t *j);
 
@@ -82,9 +93,19 @@ int cli_json_print(json_t *j);
 void cli_progress(void *ud, size_t done, size_t total);
 /** The same for counted work (sites), labelled in items rather than megabytes. */
 void cli_progress_count(void *ud, size_t done, size_t total);
+/** The same for work in named stages (the stage names the unit). */
+void cli_progress_stage(void *ud, const char *stage, size_t done, size_t total);
 
 /** getopt_long (options may follow arguments) with no error printing. */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+struct bw_assess_run;
+/** Parses a run name (an id, "latest" = 0, "previous" = -1); -1 when malformed. */
+int cli_parse_run(const char *v, int64_t *out);
+/** Loads a stored assessment run by name (strings in @p a); prints the error, returns 1. */
+int cli_load_run(bw_store *s, int64_t name, struct bw_arena *a, struct bw_assess_run *run);
+/** A run's header as JSON. */
+json_t *cli_run_json(const struct bw_assess_run *r);
 
 /** Long options every command accepts. */
 #define CLI_OPT_DB 'D'

@@ -10,7 +10,10 @@
  *   4. power-line links: each line end snaps to the nearest grid site within snap_m;
  *   5. supply dependencies: for each site and service the last matching rule wins and
  *      the `nearest` suppliers (geodesic distance) are chosen;
- *   6. roles of organisations per site and phase.
+ *   6. roles of organisations per site and phase;
+ *   7. the demo threat picture: threat levels set by the demo authority
+ *      (data/demo/threat-levels.csv) and measures in place or planned at sites
+ *      (data/demo/measures.csv), checked like `threat-level set` and `measure add`.
  * The rules and their rationale are data in the mapping file, documented in
  * docs/demo.md. The register is a few hundred sites, so nearest-site searches are
  * brute force over an in-memory list.
@@ -21,8 +24,13 @@
 #include "geo.h"
 #include "import.h"
 #include "osm.h"
+#include "csv.h"
+#include "measure.h"
+#include "threat.h"
 
 #include <float.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -37,6 +45,8 @@ static const char usage[] =
 #define PATH_TELECOM "/data/osm/liechtenstein-telecom.geojson"
 #define PATH_MAP "/data/demo/osm-mapping.json"
 #define PATH_ORGS "/data/demo/orgs.csv"
+#define PATH_LEVELS "/data/demo/threat-levels.csv"
+#define PATH_MEASURES "/data/demo/measures.csv"
 
 struct dsite {
     char *id, *category, *match, *op;
@@ -58,7 +68,7 @@ struct demo {
     struct dline *lines;
     size_t nlines, caplines;
     struct bw_diag d;
-    size_t deps, links, roles;
+    size_t deps, links, roles, levels, measures;
 };
 
 static int grow(void **v, size_t *cap, size_t n, size_t elem)
@@ -272,6 +282,111 @@ static int add_roles(struct demo *x, json_t *map)
     return 0;
 }
 
+/* ---- the demo threat picture ---------------------------------------------------------- */
+
+/* Reads the CSV @p text (a header with exactly the columns @p cols, then records) and
+ * calls @p row for each record with its fields as NUL-terminated strings in x->a (an
+ * empty field is NULL). Errors name the file, line and column in x->d. */
+static int each_csv(struct demo *x, const char *file, const char *text, size_t n,
+                    const char *const *cols, size_t ncols,
+                    int (*row)(struct demo *x, const char **v))
+{
+    bw_csv *r = NULL;
+    struct bw_str *f;
+    size_t nf;
+    uint64_t line;
+    const char *v[16];
+    int rc, got, header = 1;
+
+    bw_diag_clear(&x->d);
+    bw_diag_file(&x->d, file);
+    if ((rc = bw_csv_open(text, n, &r)))
+        return bw_diag_set(&x->d, rc, NULL, "cannot read");
+    while ((got = bw_csv_next(r, &f, &nf, &line, &x->d)) == 1) {
+        x->d.line = line;
+        if (nf != ncols) {
+            rc = bw_diag_set(&x->d, BW_EPARSE, NULL, "expected %zu fields, found %zu", ncols, nf);
+            goto out;
+        }
+        for (size_t i = 0; i < nf; i++) {
+            if (header) {
+                if (f[i].n != strlen(cols[i]) || memcmp(f[i].p, cols[i], f[i].n) != 0) {
+                    rc = bw_diag_set(&x->d, BW_EPARSE, cols[i], "header: expected column '%s'",
+                                     cols[i]);
+                    goto out;
+                }
+            } else if (!f[i].n) {
+                v[i] = NULL;
+            } else if (!(v[i] = bw_arena_strndup(&x->a, f[i].p, f[i].n))) {
+                rc = bw_diag_set(&x->d, BW_ENOMEM, NULL, "out of memory");
+                goto out;
+            }
+        }
+        if (!header && (rc = row(x, v)))
+            goto out;
+        header = 0;
+    }
+    rc = got; /* 0 at the end, or the reader's error (x->d filled) */
+out:
+    bw_csv_free(r);
+    return rc;
+}
+
+static int level_row(struct demo *x, const char **v)
+{
+    struct bw_threat_level e = {0, v[0], v[1], 0, v[2], v[3], v[4], v[5], v[6], v[7]};
+    char day[11] = "";
+    int rc;
+
+    /* set_at is given so the demo is reproducible; only its shape is checked. */
+    if (e.set_at && strlen(e.set_at) >= 20 && strlen(e.set_at) <= 30 && e.set_at[10] == 'T') {
+        memcpy(day, e.set_at, 10);
+        day[10] = 0;
+    }
+    if (!bw_date_valid(day) || e.set_at[strlen(e.set_at) - 1] != 'Z')
+        return bw_diag_set(&x->d, BW_EINVAL, "set_at", "'%s' is not a time YYYY-MM-DDTHH:MM:SSZ",
+                           e.set_at ? e.set_at : "");
+    if ((rc = bw_threat_level_check(x->p, &e, &x->d)) ||
+        (rc = bw_store_threat_level_add(x->s, &e, &x->a, &x->d)))
+        return rc;
+    x->levels++;
+    return 0;
+}
+
+static int measure_row(struct demo *x, const char **v)
+{
+    struct bw_site_measure m = {v[0], v[1], -1, 0, v[4], v[5]};
+    char *end = NULL;
+    int rc;
+
+    if (v[2])
+        m.quality = strtod(v[2], &end);
+    if (!v[2] || *end || !isfinite(m.quality))
+        return bw_diag_set(&x->d, BW_EINVAL, "quality", "'%s' is not a number 0..1",
+                           v[2] ? v[2] : "");
+    if (!v[3] || (strcmp(v[3], "0") && strcmp(v[3], "1")))
+        return bw_diag_set(&x->d, BW_EINVAL, "planned", "must be 0 or 1");
+    m.planned = v[3][0] == '1';
+    if ((rc = bw_site_measure_check(x->p, &m, &x->d)) ||
+        (rc = bw_store_site_measure_put(x->s, &m, &x->d)))
+        return rc;
+    x->measures++;
+    return 0;
+}
+
+static int add_threat_picture(struct demo *x, const char *levels, size_t nlevels,
+                              const char *measures, size_t nmeasures)
+{
+    static const char *const lcols[] = {"threat", "level",  "region", "sector",
+                                        "valid_from", "valid_to", "set_at", "note"};
+    static const char *const mcols[] = {"site", "measure", "quality", "planned", "date", "note"};
+    int rc;
+
+    if ((rc = each_csv(x, PATH_LEVELS + 1, levels, nlevels, lcols, 8, level_row)))
+        return rc;
+    return each_csv(x, PATH_MEASURES + 1, measures, nmeasures, mcols, 6, measure_row);
+}
+
 int cmd_demo(int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, NULL, CLI_OPT_DB},
@@ -280,7 +395,8 @@ int cmd_demo(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *db = NULL;
     char path[4096], *osm = NULL, *telecom = NULL, *mapping = NULL, *orgs = NULL;
-    size_t nosm, ntel, nmap, norgs, norg_records = 0;
+    char *levels = NULL, *measures = NULL;
+    size_t nosm, ntel, nmap, norgs, nlevels, nmeasures, norg_records = 0;
     struct demo x = {0};
     struct bw_store_counts counts;
     struct bw_osm_stats st, st2;
@@ -311,6 +427,12 @@ int cmd_demo(int argc, char **argv)
         goto out;
     snprintf(path, sizeof path, "%s" PATH_ORGS, cli_home());
     if (cli_read_file(path, 1u << 20, &orgs, &norgs))
+        goto out;
+    snprintf(path, sizeof path, "%s" PATH_LEVELS, cli_home());
+    if (cli_read_file(path, 1u << 20, &levels, &nlevels))
+        goto out;
+    snprintf(path, sizeof path, "%s" PATH_MEASURES, cli_home());
+    if (cli_read_file(path, 1u << 20, &measures, &nmeasures))
         goto out;
     map = json_loadb(mapping, nmap, JSON_REJECT_DUPLICATES, NULL);
     if (!map) {
@@ -356,24 +478,28 @@ int cmd_demo(int argc, char **argv)
     bw_diag_file(&x.d, PATH_MAP + 1);
     if (add_links(&x, map) || add_supply(&x, map) || add_roles(&x, map))
         goto fail;
+    if (add_threat_picture(&x, levels, nlevels, measures, nmeasures))
+        goto fail;
     if (bw_store_commit(x.s)) {
         cli_failf("commit failed: nothing was written");
         goto fail_quiet;
     }
     if (json) {
-        cli_json_print(json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "organisations",
+        cli_json_print(json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "organisations",
                                  (json_int_t)norg_records, "features", (json_int_t)st.features,
                                  "sites", (json_int_t)st.sites, "skipped",
                                  (json_int_t)st.skipped, "links", (json_int_t)x.links,
                                  "supply_dependencies", (json_int_t)x.deps, "roles",
-                                 (json_int_t)x.roles));
+                                 (json_int_t)x.roles, "threat_levels", (json_int_t)x.levels,
+                                 "site_measures", (json_int_t)x.measures));
     } else {
         printf("Demo register built in %s from OpenStreetMap (c) OpenStreetMap contributors, "
                "ODbL:\n"
                "  %zu organisations, %zu sites from %zu features (%zu skipped by the mapping),\n"
-               "  %zu power-line links, %zu supply dependencies, %zu roles\n",
+               "  %zu power-line links, %zu supply dependencies, %zu roles\n"
+               "  %zu threat levels set, %zu measures at sites (demo threat picture)\n",
                cli_db_path(db), norg_records, st.sites, st.features, st.skipped, x.links, x.deps,
-               x.roles);
+               x.roles, x.levels, x.measures);
     }
     rc = 0;
     goto out;
@@ -388,6 +514,8 @@ out:
     bw_free(telecom);
     bw_free(mapping);
     bw_free(orgs);
+    bw_free(levels);
+    bw_free(measures);
     bw_free(x.sites);
     bw_free(x.lines);
     bw_arena_release(&x.a);

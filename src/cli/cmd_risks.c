@@ -10,6 +10,7 @@
 #include "cli.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,8 +22,8 @@ static const char risks_usage[] =
     "vulnerability V, consequence score C, risk = T x V x C with its Monte Carlo P5-P95,\n"
     "conditional risk (T = 1) and the expected fatalities of a successful attack.\n\n"
     "  --run ID     a run id, or latest, or previous\n"
-    "  --top N      only the N highest rows (default 20 on a terminal table, all with\n"
-    "               --json or --csv)\n"
+    "  --top N      only the N highest rows (default 20 in the table, all with --json\n"
+    "               or --csv, --site or --threat)\n"
     "  --site ID    only this site\n"
     "  --threat T   only this threat type\n"
     "  --json       machine-readable output: {\"run\":..., \"risks\":[...]}\n"
@@ -36,11 +37,11 @@ static const char runs_usage[] =
     "diff  what changed from run A to run B (ids, or latest/previous): every site and\n"
     "      threat type whose risk changed, largest change first, with its rank in each\n"
     "      run; rows present in one run only are shown as added or removed\n\n"
-    "  --top N   at most N changes (default 20 on a terminal, all with --json)\n"
+    "  --top N   at most N changes (default 20 in text, all with --json)\n"
     "  --json    machine-readable output\n";
 
 /* Parses a run name into an id for bw_store_assess_run (0 latest, -1 previous). */
-static int parse_run(const char *v, int64_t *out)
+int cli_parse_run(const char *v, int64_t *out)
 {
     char *end;
     long long n;
@@ -72,7 +73,7 @@ static int parse_count(const char *v, size_t *out)
 }
 
 /* Resolves @p name to a stored run (strings in @p a); prints the error. */
-static int load_run(bw_store *s, int64_t name, struct bw_arena *a, struct bw_assess_run *run)
+int cli_load_run(bw_store *s, int64_t name, struct bw_arena *a, struct bw_assess_run *run)
 {
     int rc = bw_store_assess_run(s, name, a, run);
 
@@ -87,14 +88,15 @@ static int load_run(bw_store *s, int64_t name, struct bw_arena *a, struct bw_ass
     return 0;
 }
 
-static json_t *run_json(const struct bw_assess_run *r)
+json_t *cli_run_json(const struct bw_assess_run *r)
 {
     char seed[24];
 
     snprintf(seed, sizeof seed, "%" PRIu64, r->seed);
-    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:f,s:s?}", "id",
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:f,s:s?}", "id",
                      (json_int_t)r->id, "at", r->at, "pack", r->pack_id, "pack_version",
                      r->pack_version, "pack_hash", r->pack_hash, "inputs_hash", r->inputs_hash,
+                     "threat_levels_of", r->date, "cascade", r->cascade ? "yes" : "no",
                      "seed", seed, "trials", (json_int_t)r->trials, "threads",
                      (json_int_t)r->threads, "sites", (json_int_t)r->sites, "threats",
                      (json_int_t)r->threats, "elapsed_s", r->elapsed_s, "note", r->note);
@@ -135,11 +137,12 @@ static int on_risk(void *ud, const struct bw_risk_row *r)
     case OUT_JSON:
         return json_array_append_new(
                    x->rows,
-                   json_pack("{s:I,s:s,s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:{s:f,s:f,s:f,s:f,s:f}}",
+                   json_pack("{s:I,s:s,s:s,s:f,s:f,s:f,s:f,s:o,s:o,s:o,s:f,s:{s:f,s:f,s:f,s:f,s:f}}",
                              "rank", (json_int_t)x->n, "site", r->site, "threat", r->threat,
                              "likelihood", r->likelihood, "vulnerability", r->vulnerability,
                              "consequence", r->consequence, "risk", r->risk, "risk_p5",
-                             r->risk_p5, "risk_p50", r->risk_p50, "risk_p95", r->risk_p95,
+                             cli_num(r->risk_p5), "risk_p50", cli_num(r->risk_p50), "risk_p95",
+                             cli_num(r->risk_p95),
                              "conditional_risk", r->conditional_risk, "consequences",
                              "fatalities", r->fatalities, "injuries", r->injuries,
                              "outage_population_hours", r->outage_ph, "economic_eur",
@@ -151,13 +154,20 @@ static int on_risk(void *ud, const struct bw_risk_row *r)
         csv_field(r->site);
         putchar(',');
         csv_field(r->threat);
-        printf(",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n",
-               r->likelihood, r->vulnerability, r->consequence, r->risk, r->risk_p5,
-               r->risk_p50, r->risk_p95, r->conditional_risk, r->fatalities, r->injuries,
-               r->outage_ph, r->economic, r->symbolic);
+        printf(",%.6g,%.6g,%.6g,%.6g", r->likelihood, r->vulnerability, r->consequence,
+               r->risk);
+        for (int k = 0; k < 3; k++) { /* empty when the run had no trials */
+            double v = k == 0 ? r->risk_p5 : k == 1 ? r->risk_p50 : r->risk_p95;
+            if (isnan(v))
+                printf(",");
+            else
+                printf(",%.6g", v);
+        }
+        printf(",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", r->conditional_risk, r->fatalities,
+               r->injuries, r->outage_ph, r->economic, r->symbolic);
         return 0;
     case OUT_TABLE:
-        printf("%4zu  %-24s %-20s %8.2e %5.3f %8.2f %10.3e  [%9.2e %9.2e]  %7.1f\n", x->n,
+        printf("%4zu  %-24s %-20s %8.2e %5.3f %10.3e %10.3e  [%9.2e %9.2e]  %7.1f\n", x->n,
                r->site, r->threat, r->likelihood, r->vulnerability, r->consequence, r->risk,
                r->risk_p5, r->risk_p95, r->fatalities);
         return 0;
@@ -192,7 +202,7 @@ int cmd_risks(int argc, char **argv)
         case CLI_OPT_JSON: x.mode = OUT_JSON; break;
         case 'c': x.mode = OUT_CSV; break;
         case 'r':
-            if (parse_run(optarg, &name))
+            if (cli_parse_run(optarg, &name))
                 return cli_usage(risks_usage, "--run takes a run id, latest or previous");
             break;
         case 'n':
@@ -212,7 +222,7 @@ int cmd_risks(int argc, char **argv)
     if (cli_open(cli_db_path(db), 1, &s, &p))
         return 1;
     bw_arena_init(&a, 4096);
-    if ((rc = load_run(s, name, &a, &run)))
+    if ((rc = cli_load_run(s, name, &a, &run)))
         goto out;
     q.run = run.id;
     if (x.mode == OUT_JSON)
@@ -223,7 +233,7 @@ int cmd_risks(int argc, char **argv)
                "economic_eur,symbolic\n");
     else
         printf("National risk register, run %" PRId64 " (%s, pack %s %s, %" PRId64
-               " trials)\n%4s  %-24s %-20s %8s %5s %8s %10s  %-21s  %7s\n",
+               " trials)\n%4s  %-24s %-20s %8s %5s %10s %10s  %-21s  %7s\n",
                run.id, run.at, run.pack_id, run.pack_version, run.trials, "rank", "site",
                "threat", "T", "V", "C", "risk", "[P5 .. P95]", "deaths");
     rc = bw_store_risks_each(s, &q, on_risk, &x);
@@ -233,7 +243,7 @@ int cmd_risks(int argc, char **argv)
         goto out;
     }
     if (x.mode == OUT_JSON) {
-        json_t *o = json_pack("{s:o,s:o}", "run", run_json(&run), "risks", x.rows);
+        json_t *o = json_pack("{s:o,s:o}", "run", cli_run_json(&run), "risks", x.rows);
         rc = cli_json_print(o);
     } else if (x.mode == OUT_TABLE && x.n == 0) {
         printf("  (no rows match)\n");
@@ -255,7 +265,7 @@ static int on_run(void *ud, const struct bw_assess_run *r)
     struct runs_ctx *x = ud;
 
     if (x->list)
-        return json_array_append_new(x->list, run_json(r)) ? BW_ENOMEM : 0;
+        return json_array_append_new(x->list, cli_run_json(r)) ? BW_ENOMEM : 0;
     printf("%5" PRId64 "  %-20s %-8s %-12s %-16s %10" PRIu64 " %6" PRId64 " %3" PRId64
            " %9" PRId64 " %4" PRId64 " %8.2f s\n",
            r->id, r->at, r->pack_id, r->pack_version, r->inputs_hash, r->seed, r->trials,
@@ -354,14 +364,14 @@ int cmd_runs(int argc, char **argv)
         struct diff_ctx x = {NULL, 0};
         if (optind + 3 != argc)
             return cli_usage(runs_usage, "runs diff takes two runs");
-        if (parse_run(argv[optind + 1], &na) || parse_run(argv[optind + 2], &nb))
+        if (cli_parse_run(argv[optind + 1], &na) || cli_parse_run(argv[optind + 2], &nb))
             return cli_usage(runs_usage, "a run is an id, latest or previous");
         if (!json && !top)
             top = 20;
         if (cli_open(cli_db_path(db), 1, &s, &p))
             return 1;
         bw_arena_init(&a, 4096);
-        if ((rc = load_run(s, na, &a, &ra)) || (rc = load_run(s, nb, &a, &rb)))
+        if ((rc = cli_load_run(s, na, &a, &ra)) || (rc = cli_load_run(s, nb, &a, &rb)))
             goto diff_out;
         if (json)
             x.list = json_array();
@@ -376,8 +386,8 @@ int cmd_runs(int argc, char **argv)
             json_decref(x.list);
             rc = cli_failf("comparing the runs: %s", bw_strerror(rc));
         } else if (json) {
-            rc = cli_json_print(json_pack("{s:o,s:o,s:o}", "a", run_json(&ra), "b",
-                                          run_json(&rb), "changes", x.list));
+            rc = cli_json_print(json_pack("{s:o,s:o,s:o}", "a", cli_run_json(&ra), "b",
+                                          cli_run_json(&rb), "changes", x.list));
         } else if (x.n == 0) {
             printf("  no risk changed\n");
         }

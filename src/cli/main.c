@@ -21,6 +21,14 @@ const struct cli_cmd cli_cmds[] = {
     {"designate", cmd_designate, "apply the designation criteria and show what changed"},
     {"cascade", cmd_cascade, "what removing sites takes down through dependencies"},
     {"criticality", cmd_criticality, "for every site, what its loss alone takes down"},
+    {"threats", cmd_threats, "the pack's threat types, threat-level scale and GTD mapping"},
+    {"threat-level", cmd_threat_level, "set threat levels; their history; the levels in force"},
+    {"measures", cmd_measures, "the pack's catalogue of protective measures"},
+    {"measure", cmd_measure, "measures in place or planned at a site (add, rm, list)"},
+    {"gaps", cmd_gaps, "recommended measures a site lacks, given the threat picture"},
+    {"effects", cmd_effects, "blast, stand-off, crowd, ramming, firearms and drone effects"},
+    {"assess", cmd_assess, "run the national risk assessment (T x V x C, Monte Carlo)"},
+    {"explain", cmd_explain, "every factor of one site's risk under one threat type"},
     {"risks", cmd_risks, "the national risk register of an assessment run"},
     {"runs", cmd_runs, "assessment runs kept, and what changed between two"},
     {NULL, NULL, NULL},
@@ -33,7 +41,7 @@ static int usage(FILE *f)
           "Commands:\n",
           f);
     for (const struct cli_cmd *c = cli_cmds; c->name; c++)
-        fprintf(f, "  %-10s %s\n", c->name, c->summary);
+        fprintf(f, "  %-12s %s\n", c->name, c->summary);
     fputs("\nEvery command takes --db FILE (default $BULWARK_DB, else ./bulwark.db) and\n"
           "--help. Run `bulwark COMMAND --help` for its options.\n",
           f);

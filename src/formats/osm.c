@@ -74,7 +74,15 @@ static int map_site(json_t *f, json_t *props, json_t *rule, const struct bw_osm_
     if (json_is_integer(json_object_get(rule, "population_served")))
         v[8] = bw_value_i64(a, json_integer_value(json_object_get(rule, "population_served")), 1);
     v[9] = bw_value_str(json_string_value(json_object_get(props, "addr:city")));
-    snprintf(buf, sizeof buf, "osm:id=\"%s\";osm:tag=\"%s\"", osm_id, match);
+    /* The rule's own tags (e.g. bulwark:armed-response="yes") follow the OSM ones. */
+    {
+        const char *extra = json_string_value(json_object_get(rule, "tags"));
+        int len = snprintf(buf, sizeof buf, "osm:id=\"%s\";osm:tag=\"%s\"%s%s", osm_id, match,
+                           extra ? ";" : "", extra ? extra : "");
+        if (len < 0 || (size_t)len >= sizeof buf)
+            return bw_diag_set(d, BW_ETOOBIG, "tags", "the tags of rule '%s' are too long",
+                               match);
+    }
     v[10] = bw_value_str(bw_arena_strndup(a, buf, strlen(buf)));
     if (gt && strcmp(gt, "Point") == 0) {
         json_t *c = json_object_get(geom, "coordinates");

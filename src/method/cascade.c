@@ -1,20 +1,44 @@
 /*
  * cascade.c — deterministic and timed cascades, and the criticality sweep.
  *
- * Deterministic cascade (docs/cascade.md): for each service a breadth-first
+ * Deterministic cascade (docs/cascade.md). The baseline (nothing removed) is computed
+ * once per workspace by the plain fixpoint: for each service a breadth-first
  * propagation from the working sources through network links and supply groups (a
  * counter per group reaches `needs`), then every working site lacking a service it
- * needs fails; repeat until nothing changes. A run starts from the baseline's has[] and
- * propagates again only the services that a failed site passes on (the others cannot
- * change), so removing a site that supplies nothing costs no propagation at all. All
- * per-run state lives in the workspace (flat arrays sized once), so a run allocates
- * nothing.
+ * needs fails; repeat until nothing changes. The baseline propagation also gives every
+ * site that has service S a rank, its position in S's breadth-first queue: a site's
+ * baseline derivation (the link or the `needs` suppliers it got S from) uses only sites
+ * of lower rank.
+ *
+ * A run then starts from the baseline and is incremental. Removed and failed sites are
+ * queued; for each service S the sites that failed since S was last updated are
+ * deleted from S's set with a decremental update that touches only the region that can
+ * change (the "delete and re-derive" method of incremental view maintenance, with ranks
+ * to keep the deleted region small):
+ *   1. Candidates are the S-receivers of deleted or doubtful sites that rank higher
+ *      than them, taken in rank order from a heap. A candidate that still has a
+ *      derivation from lower-ranked sites outside the doubtful set D keeps S (by
+ *      induction on rank, its old derivation or the one found is intact); otherwise it
+ *      joins D and its own higher-ranked receivers become candidates.
+ *   2. The sites of D lose S; those that get S again from sites outside D, or through
+ *      sites of D that got it back, regain it (a breadth-first pass inside D, with group
+ *      counters initialised from the suppliers outside D) and receive fresh ranks above
+ *      all others, so every site with S keeps a derivation from lower ranks.
+ *   3. The sites of D that stay without S fail, and are queued for the other services.
+ * The result is the least fixpoint of S for the current working set, exactly as a full
+ * propagation would give; when the candidates exceed n/8 + 1024 the update falls back to
+ * a full propagation of S (same result, better for huge regions). Failing a site that
+ * lacks a service given a working set that only shrinks is always right (has-S is
+ * monotone in the working set), so the order of the updates does not change the
+ * fixpoint. Every site a run changes is recorded and restored at the start of the next
+ * run, so a run costs what it touches, not the size of the graph, and allocates nothing.
  *
  * Sweep: with one service and 1-of-n groups, "what v takes down" is exactly the set v
  * dominates in the flow graph from a super-source, so one Lengauer–Tarjan pass (with
  * path compression, O(m log n)) and subtree sums give every site's answer. Otherwise one
- * cascade per site runs on worker threads, each with its own workspace, writing to the
- * site's own slot: results do not depend on the thread count.
+ * incremental cascade per site runs on worker threads, each with its own workspace,
+ * writing to the site's own slot: results do not depend on the thread count. The
+ * workers share one read-only index of in-entries (who passes S to a site).
  *
  * Timed cascade: u(x), the hours a lost site keeps working, is a bottleneck (widest)
  * path from the surviving sources computed with a max-heap, services alternating to a
@@ -33,6 +57,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#define NOSLOT 0xFFu
+
+/* In-entries per service: for site x and service s, the sites y whose CSR list of s
+ * holds x, with the entry's group (or BW_GRAPH_LINK), in (y, entry) order. Built from
+ * the graph's out-lists for the services some site needs; read-only once built. */
+struct inlists {
+    uint32_t n, nu;
+    uint8_t slot[BW_GRAPH_MAX_SERVICES]; /* service -> index of its lists, or NOSLOT */
+    uint32_t *off;                       /* nu * (n + 1) */
+    uint32_t *src, *via;
+};
+
 struct bw_cascade {
     const bw_graph *g;
     uint32_t n, ngroups;
@@ -40,8 +76,8 @@ struct bw_cascade {
     uint32_t *has;   /* per node: mask of services it has */
     uint32_t *base_has; /* has[] at the baseline fixpoint, where every run starts */
     uint32_t *needs; /* per node: bw_graph_needs (a copy, read without a call) */
-    uint32_t *cnt;   /* per group: propagate(): suppliers still missing (counts down from
-                      * gneed); widest(): suppliers passed on (counts up from 0) */
+    uint32_t *cnt;   /* per group: propagation counter (counts down from gneed); widest()
+                      * counts up from 0 */
     uint32_t *gneed; /* per group: suppliers it needs (a copy, read without a call) */
     uint32_t used;   /* services some node needs: the others cannot change working[] */
     uint32_t *src_off, *src; /* per service: its sources (src[src_off[s]..src_off[s+1]]) */
@@ -51,12 +87,112 @@ struct bw_cascade {
     double pop_lost;
     int base_service; /* service the baseline was computed for; -2 = none yet */
     uint32_t base_unserved;
+    /* incremental runs */
+    const struct inlists *in;
+    struct inlists *own_in;     /* in, when this workspace built it */
+    uint32_t *rank, *base_rank; /* in->nu * n: rank per service slot and node */
+    uint32_t *tmark;            /* per node: run id that last touched it */
+    uint32_t *dmark, *cmark;    /* per node: update epoch when doubtful / a candidate */
+    uint32_t *gstamp;           /* per group: stamp when cnt[] was last initialised */
+    uint32_t run, stamp;
+    uint32_t *touched, *flist, *dlist;
+    size_t ntouched, nfail;
+    int all_touched;            /* a full update ran: restore everything */
+    uint64_t *pq;               /* candidate heap: rank << 32 | node */
+    size_t pos[BW_GRAPH_MAX_SERVICES]; /* per service: flist entries already deleted */
+    uint32_t next_rank[BW_GRAPH_MAX_SERVICES];
     /* timed mode */
     double *u, *h, *hours, *outage, *trial_ph;
     uint32_t *heap_node;
     double *heap_key;
     size_t heap_cap;
 };
+
+/* ---- in-entries ----------------------------------------------------------------------- */
+
+static void inlists_free(struct inlists *l)
+{
+    if (!l)
+        return;
+    bw_free(l->off);
+    bw_free(l->src);
+    bw_free(l->via);
+    bw_free(l);
+}
+
+static int inlists_new(const bw_graph *g, uint32_t used, struct inlists **out)
+{
+    uint32_t n = bw_graph_nodes(g), ns = bw_graph_services(g);
+    struct inlists *l = bw_calloc(1, sizeof *l);
+    size_t offn, total = 0;
+
+    *out = NULL;
+    if (!l)
+        return BW_ENOMEM;
+    l->n = n;
+    for (uint32_t s = 0; s < BW_GRAPH_MAX_SERVICES; s++)
+        l->slot[s] = (s < ns && (used >> s) & 1u) ? (uint8_t)l->nu++ : NOSLOT;
+    if (bw_mul_size(l->nu ? l->nu : 1, (size_t)n + 1, &offn) ||
+        !(l->off = bw_calloc(offn, sizeof *l->off))) {
+        inlists_free(l);
+        return BW_ENOMEM;
+    }
+    /* Counts in off[base + x], then running ends (off[base + x] = end of x's list). */
+    for (uint32_t s = 0; s < ns; s++) {
+        size_t base;
+        if (l->slot[s] == NOSLOT)
+            continue;
+        base = (size_t)l->slot[s] * ((size_t)n + 1);
+        for (uint32_t y = 0; y < n; y++) {
+            const uint32_t *t, *via;
+            size_t k = bw_graph_out(g, s, y, &t, &via);
+            for (size_t i = 0; i < k; i++)
+                l->off[base + t[i]]++;
+        }
+        for (uint32_t x = 0; x <= n; x++) {
+            total += l->off[base + x];
+            l->off[base + x] = (uint32_t)total;
+        }
+    }
+    l->src = bw_calloc(total ? total : 1, sizeof *l->src);
+    l->via = bw_calloc(total ? total : 1, sizeof *l->via);
+    if (!l->src || !l->via) {
+        inlists_free(l);
+        return BW_ENOMEM;
+    }
+    /* Fill backwards, decrementing the ends: off[base + x] becomes the start of x's
+     * list, off[base + x + 1] its end, and each list is in (y, entry) order. */
+    for (uint32_t s = 0; s < ns; s++) {
+        size_t base;
+        if (l->slot[s] == NOSLOT)
+            continue;
+        base = (size_t)l->slot[s] * ((size_t)n + 1);
+        for (uint32_t y = n; y-- > 0;) {
+            const uint32_t *t, *via;
+            size_t k = bw_graph_out(g, s, y, &t, &via);
+            for (size_t i = k; i-- > 0;) {
+                uint32_t p = --l->off[base + t[i]];
+                l->src[p] = y;
+                l->via[p] = via[i];
+            }
+        }
+    }
+    *out = l;
+    return BW_OK;
+}
+
+/* The in-entries of x for service s (which must have a slot). */
+static inline size_t in_of(const struct inlists *l, uint32_t s, uint32_t x, const uint32_t **src,
+                           const uint32_t **via)
+{
+    size_t base = (size_t)l->slot[s] * ((size_t)l->n + 1);
+    uint32_t a = l->off[base + x], b = l->off[base + x + 1];
+    *src = l->src + a;
+    *via = l->via + a;
+    return b - a;
+}
+
+/* ---- workspace ------------------------------------------------------------------------ */
 
 void bw_cascade_free(bw_cascade *c)
 {
@@ -74,6 +210,17 @@ void bw_cascade_free(bw_cascade *c)
     bw_free(c->src);
     bw_free(c->queue);
     bw_free(c->lost);
+    inlists_free(c->own_in);
+    bw_free(c->rank);
+    bw_free(c->base_rank);
+    bw_free(c->tmark);
+    bw_free(c->dmark);
+    bw_free(c->cmark);
+    bw_free(c->gstamp);
+    bw_free(c->touched);
+    bw_free(c->flist);
+    bw_free(c->dlist);
+    bw_free(c->pq);
     bw_free(c->u);
     bw_free(c->h);
     bw_free(c->hours);
@@ -84,10 +231,25 @@ void bw_cascade_free(bw_cascade *c)
     bw_free(c);
 }
 
-int bw_cascade_new(const bw_graph *g, bw_cascade **out)
+/* Mask of the services some node needs. */
+static uint32_t needed_services(const bw_graph *g)
+{
+    uint32_t n = bw_graph_nodes(g), used = 0;
+    for (uint32_t v = 0; v < n; v++)
+        used |= bw_graph_needs(g, v);
+    return used;
+}
+
+/* A workspace for @p g; @p shared (may be NULL) is an in-entry index of g for at least
+ * the services g's nodes need, borrowed; without it the workspace builds its own. With
+ * @p baseline_only the workspace only computes baselines (no index, no ranks; for the
+ * dominator sweep) and must not run cascades. */
+static int cascade_new(const bw_graph *g, const struct inlists *shared, int baseline_only,
+                       bw_cascade **out)
 {
     bw_cascade *c = bw_calloc(1, sizeof *c);
     uint32_t n = bw_graph_nodes(g), ng = bw_graph_groups(g);
+    size_t nrank;
 
     *out = NULL;
     if (!c)
@@ -107,11 +269,18 @@ int bw_cascade_new(const bw_graph *g, bw_cascade **out)
     c->src_off = bw_calloc(BW_GRAPH_MAX_SERVICES + 1, sizeof *c->src_off);
     c->base_has = bw_calloc(n + 1, sizeof *c->base_has);
     c->needs = bw_calloc(n + 1, sizeof *c->needs);
+    c->tmark = bw_calloc(n + 1, sizeof *c->tmark);
+    c->dmark = bw_calloc(n + 1, sizeof *c->dmark);
+    c->cmark = bw_calloc(n + 1, sizeof *c->cmark);
+    c->gstamp = bw_calloc(ng + 1, sizeof *c->gstamp);
+    c->touched = bw_calloc(n + 1, sizeof *c->touched);
+    c->flist = bw_calloc(n + 1, sizeof *c->flist);
+    c->dlist = bw_calloc(n + 1, sizeof *c->dlist);
+    c->pq = bw_calloc(n + 1, sizeof *c->pq);
     if (!c->working || !c->base || !c->removed || !c->has || !c->cnt || !c->queue || !c->lost ||
-        !c->gneed || !c->src_off || !c->base_has || !c->needs) {
-        bw_cascade_free(c);
-        return BW_ENOMEM;
-    }
+        !c->gneed || !c->src_off || !c->base_has || !c->needs || !c->tmark || !c->dmark ||
+        !c->cmark || !c->gstamp || !c->touched || !c->flist || !c->dlist || !c->pq)
+        goto oom;
     for (uint32_t k = 0; k < ng; k++) {
         uint32_t owner;
         bw_graph_group(g, k, &owner, &c->gneed[k]);
@@ -134,8 +303,7 @@ int bw_cascade_new(const bw_graph *g, bw_cascade **out)
         fill = bw_calloc(ns + 1, sizeof *fill);
         if (!c->src || !fill) {
             bw_free(fill);
-            bw_cascade_free(c);
-            return BW_ENOMEM;
+            goto oom;
         }
         memcpy(fill, c->src_off, ns * sizeof *fill);
         for (uint32_t v = 0; v < n; v++) {
@@ -146,8 +314,31 @@ int bw_cascade_new(const bw_graph *g, bw_cascade **out)
         }
         bw_free(fill);
     }
+    if (baseline_only) {
+        *out = c;
+        return BW_OK;
+    }
+    if (shared) {
+        c->in = shared;
+    } else {
+        if (inlists_new(g, c->used, &c->own_in))
+            goto oom;
+        c->in = c->own_in;
+    }
+    if (bw_mul_size(c->in->nu ? c->in->nu : 1, (size_t)n + 1, &nrank) ||
+        !(c->rank = bw_calloc(nrank, sizeof *c->rank)) ||
+        !(c->base_rank = bw_calloc(nrank, sizeof *c->base_rank)))
+        goto oom;
     *out = c;
     return BW_OK;
+oom:
+    bw_cascade_free(c);
+    return BW_ENOMEM;
+}
+
+int bw_cascade_new(const bw_graph *g, bw_cascade **out)
+{
+    return cascade_new(g, NULL, 0, out);
 }
 
 /* The services a run considers, as a mask. */
@@ -157,10 +348,18 @@ static uint32_t service_mask(const bw_graph *g, int service)
     return service < 0 ? (ns >= 32 ? UINT32_MAX : (1u << ns) - 1) : 1u << service;
 }
 
-/* Propagates service s from the working sources; sets bit s of has[]. The group
- * counters of s must have been reset to gneed[] (fixpoint() does it once for all
- * services: a group belongs to one service only). */
-static void propagate(bw_cascade *c, uint32_t s)
+/* Rank array of service s (which must be a needed service). */
+static inline uint32_t *rank_of(const bw_cascade *c, uint32_t s)
+{
+    return c->rank + (size_t)c->in->slot[s] * c->n;
+}
+
+/* ---- full propagation (the baseline, and the fallback of an update) ------------------- */
+
+/* Propagates service s from the working sources; sets bit s of has[] and, when @p rank
+ * is not NULL, each reached node's rank (its position in the queue). The group
+ * counters of s must have been reset to gneed[] (a group belongs to one service). */
+static void propagate(bw_cascade *c, uint32_t s, uint32_t *rank)
 {
     const bw_graph *g = c->g;
     uint32_t bit = 1u << s, head = 0, tail = 0;
@@ -169,6 +368,8 @@ static void propagate(bw_cascade *c, uint32_t s)
         uint32_t v = c->src[i];
         if (c->working[v]) {
             c->has[v] |= bit;
+            if (rank)
+                rank[v] = tail;
             c->queue[tail++] = v;
         }
     }
@@ -184,6 +385,8 @@ static void propagate(bw_cascade *c, uint32_t s)
             if (via[i] != BW_GRAPH_LINK && --c->cnt[via[i]] > 0)
                 continue;
             c->has[x] |= bit;
+            if (rank)
+                rank[x] = tail;
             c->queue[tail++] = x;
         }
     }
@@ -202,11 +405,10 @@ static uint32_t carries(const bw_graph *g, uint32_t v, uint32_t mask)
     return out;
 }
 
-/* Runs the fixpoint from the current working[] set. Only the services in @p dirty are
- * propagated again; for the others has[] must already be right for the working sites
- * (stale bits of sites that do not work are never read). A service needs propagating
- * again only when a site that passes it on stops working: a site that only receives it
- * just loses it, which changes no other site's has[]. */
+/* Runs the fixpoint from the current working[] set by full propagations. Only the
+ * services in @p dirty are propagated again; for the others has[] must already be right
+ * for the working sites. A service needs propagating again only when a site that passes
+ * it on stops working. */
 static void fixpoint(bw_cascade *c, uint32_t mask, uint32_t dirty)
 {
     const bw_graph *g = c->g;
@@ -221,7 +423,7 @@ static void fixpoint(bw_cascade *c, uint32_t mask, uint32_t dirty)
         memcpy(c->cnt, c->gneed, (size_t)c->ngroups * sizeof *c->cnt);
         for (uint32_t s = 0; s < ns; s++)
             if (dirty & (1u << s))
-                propagate(c, s);
+                propagate(c, s, NULL);
         for (uint32_t v = 0; v < c->n; v++) {
             if (c->working[v] && (c->needs[v] & mask & ~c->has[v])) {
                 c->working[v] = 0;
@@ -232,50 +434,346 @@ static void fixpoint(bw_cascade *c, uint32_t mask, uint32_t dirty)
     }
 }
 
+/* The baseline of @p service: working set and has[] at the fixpoint with nothing
+ * removed, and the ranks of one more propagation of each service over that working set
+ * (the same has[], now with every site's queue position). Resets all run state. */
 static void baseline(bw_cascade *c, int service)
 {
-    uint32_t mask = service_mask(c->g, service);
+    uint32_t mask = service_mask(c->g, service) & c->used, ns = bw_graph_services(c->g);
 
     if (c->base_service == service)
         return;
     memset(c->working, 1, c->n);
     memset(c->has, 0, (size_t)c->n * sizeof *c->has);
     fixpoint(c, mask, mask);
+    memcpy(c->cnt, c->gneed, (size_t)c->ngroups * sizeof *c->cnt);
+    for (uint32_t v = 0; v < c->n; v++)
+        c->has[v] &= ~mask;
+    for (uint32_t s = 0; s < ns; s++) {
+        uint32_t *rank;
+        if (!(mask & (1u << s)))
+            continue;
+        rank = c->in ? rank_of(c, s) : NULL;
+        if (rank)
+            for (uint32_t v = 0; v < c->n; v++)
+                rank[v] = UINT32_MAX;
+        propagate(c, s, rank);
+    }
     memcpy(c->base, c->working, c->n);
     memcpy(c->base_has, c->has, (size_t)c->n * sizeof *c->has);
+    if (c->in)
+        memcpy(c->base_rank, c->rank, (size_t)c->in->nu * c->n * sizeof *c->rank);
+    memset(c->removed, 0, c->n);
     c->base_unserved = 0;
     for (uint32_t v = 0; v < c->n; v++)
         c->base_unserved += !c->base[v];
     c->base_service = service;
+    c->ntouched = 0;
+    c->all_touched = 0;
+    c->nlost = 0;
+    c->pop_lost = 0;
+}
+
+/* ---- incremental run ------------------------------------------------------------------ */
+
+/* Puts the state of every node the last run changed back to the baseline. */
+static void restore(bw_cascade *c)
+{
+    uint32_t nu = c->in->nu, n = c->n;
+
+    if (c->all_touched) {
+        memcpy(c->working, c->base, n);
+        memcpy(c->has, c->base_has, (size_t)n * sizeof *c->has);
+        memcpy(c->rank, c->base_rank, (size_t)nu * n * sizeof *c->rank);
+        memset(c->removed, 0, n);
+    } else {
+        for (size_t i = 0; i < c->ntouched; i++) {
+            uint32_t v = c->touched[i];
+            c->working[v] = c->base[v];
+            c->has[v] = c->base_has[v];
+            c->removed[v] = 0;
+            for (uint32_t sl = 0; sl < nu; sl++)
+                c->rank[(size_t)sl * n + v] = c->base_rank[(size_t)sl * n + v];
+        }
+    }
+    c->ntouched = 0;
+    c->all_touched = 0;
+    if (c->run == UINT32_MAX) {
+        memset(c->tmark, 0, (size_t)n * sizeof *c->tmark);
+        c->run = 0;
+    }
+    c->run++;
+    c->nfail = 0;
+    memset(c->pos, 0, sizeof c->pos);
+    for (uint32_t s = 0; s < BW_GRAPH_MAX_SERVICES; s++)
+        c->next_rank[s] = n;
+}
+
+static inline void touch(bw_cascade *c, uint32_t v)
+{
+    if (c->tmark[v] != c->run) {
+        c->tmark[v] = c->run;
+        c->touched[c->ntouched++] = v;
+    }
+}
+
+/* Site x stops working: queued for every service's update. Its has[] bits are cleared
+ * by those updates (a non-working site's bits are never read as support). */
+static inline void fail(bw_cascade *c, uint32_t x)
+{
+    touch(c, x);
+    c->working[x] = 0;
+    c->flist[c->nfail++] = x;
+}
+
+/* A fresh stamp for dmark/cmark/gstamp; the arrays are cleared before the counter could
+ * wrap (an update takes at most 2n + 2 stamps). */
+static uint32_t new_epoch(bw_cascade *c)
+{
+    if (c->stamp > UINT32_MAX - 2 * c->n - 16) {
+        memset(c->dmark, 0, (size_t)c->n * sizeof *c->dmark);
+        memset(c->cmark, 0, (size_t)c->n * sizeof *c->cmark);
+        memset(c->gstamp, 0, (size_t)c->ngroups * sizeof *c->gstamp);
+        c->stamp = 0;
+    }
+    return ++c->stamp;
+}
+
+static inline void pq_push(bw_cascade *c, size_t *len, uint64_t key)
+{
+    size_t i = (*len)++;
+    while (i > 0 && c->pq[(i - 1) / 2] > key) {
+        c->pq[i] = c->pq[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    c->pq[i] = key;
+}
+
+static inline uint64_t pq_pop(bw_cascade *c, size_t *len)
+{
+    uint64_t top = c->pq[0], key = c->pq[--*len];
+    size_t i = 0, m = *len;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, j = l;
+        if (l >= m)
+            break;
+        if (r < m && c->pq[r] < c->pq[l])
+            j = r;
+        if (c->pq[j] >= key)
+            break;
+        c->pq[i] = c->pq[j];
+        i = j;
+    }
+    c->pq[i] = key;
+    return top;
+}
+
+/* Does x (working, with s) still get s from lower-ranked sites with s outside D? */
+static int lower_support(bw_cascade *c, uint32_t s, uint32_t x, const uint32_t *rank,
+                         uint32_t epoch)
+{
+    uint32_t bit = 1u << s, rx = rank[x], st = ++c->stamp;
+    const uint32_t *src, *via;
+    size_t k;
+
+    if (bw_graph_supplies(c->g, x) & bit)
+        return 1; /* a working source always has s */
+    k = in_of(c->in, s, x, &src, &via);
+
+    for (size_t i = 0; i < k; i++) {
+        uint32_t y = src[i], gk = via[i];
+        if (!c->working[y] || !(c->has[y] & bit) || c->dmark[y] == epoch || rank[y] >= rx)
+            continue;
+        if (gk == BW_GRAPH_LINK)
+            return 1;
+        if (c->gstamp[gk] != st) {
+            c->gstamp[gk] = st;
+            c->cnt[gk] = 0;
+        }
+        if (++c->cnt[gk] >= c->gneed[gk])
+            return 1;
+    }
+    return 0;
+}
+
+/* Full update of s (the fallback): propagates s again over the current working set
+ * with fresh ranks, then fails the working sites that need s and lost it. */
+static void full_update(bw_cascade *c, uint32_t s)
+{
+    const bw_graph *g = c->g;
+    uint32_t bit = 1u << s, *rank = rank_of(c, s);
+
+    c->all_touched = 1;
+    for (uint32_t v = 0; v < c->n; v++)
+        c->has[v] &= ~bit;
+    for (uint32_t y = 0; y < c->n; y++) {
+        const uint32_t *t, *via;
+        size_t k = bw_graph_out(g, s, y, &t, &via);
+        for (size_t i = 0; i < k; i++)
+            if (via[i] != BW_GRAPH_LINK)
+                c->cnt[via[i]] = c->gneed[via[i]];
+    }
+    propagate(c, s, rank);
+    c->next_rank[s] = c->n;
+    for (uint32_t v = 0; v < c->n; v++)
+        if (c->working[v] && (c->needs[v] & bit) && !(c->has[v] & bit))
+            fail(c, v);
+}
+
+/* Deletes from service s the sites that failed since its last update (see the top of
+ * the file), then fails the sites that lost s. */
+static void update(bw_cascade *c, uint32_t s)
+{
+    const bw_graph *g = c->g;
+    uint32_t bit = 1u << s, *rank = rank_of(c, s), epoch, p2;
+    size_t end = c->nfail, hlen = 0, npush = 0, nd = 0, head = 0, tail = 0;
+    size_t limit = (size_t)c->n / 8 + 1024;
+
+    epoch = new_epoch(c);
+    if (c->next_rank[s] > UINT32_MAX - c->n - 1) {
+        c->pos[s] = end;
+        full_update(c, s);
+        return;
+    }
+    /* Phase 1: the deleted sites, then candidates in rank order. */
+    for (size_t i = c->pos[s]; i < end; i++) {
+        uint32_t f = c->flist[i];
+        const uint32_t *t, *via;
+        size_t k;
+        if (!(c->has[f] & bit))
+            continue;
+        c->has[f] &= ~bit;
+        k = bw_graph_out(g, s, f, &t, &via);
+        for (size_t j = 0; j < k; j++) {
+            uint32_t x = t[j];
+            if (c->working[x] && (c->has[x] & bit) && rank[x] > rank[f] && c->cmark[x] != epoch) {
+                c->cmark[x] = epoch;
+                pq_push(c, &hlen, (uint64_t)rank[x] << 32 | x);
+                npush++;
+            }
+        }
+    }
+    c->pos[s] = end;
+    while (hlen) {
+        uint32_t x = (uint32_t)pq_pop(c, &hlen);
+        const uint32_t *t, *via;
+        size_t k;
+        if (npush > limit) {
+            full_update(c, s);
+            return;
+        }
+        if (lower_support(c, s, x, rank, epoch))
+            continue;
+        c->dmark[x] = epoch;
+        c->dlist[nd++] = x;
+        touch(c, x);
+        k = bw_graph_out(g, s, x, &t, &via);
+        for (size_t j = 0; j < k; j++) {
+            uint32_t z = t[j];
+            if (c->working[z] && (c->has[z] & bit) && rank[z] > rank[x] && c->cmark[z] != epoch) {
+                c->cmark[z] = epoch;
+                pq_push(c, &hlen, (uint64_t)rank[z] << 32 | z);
+                npush++;
+            }
+        }
+    }
+    if (!nd)
+        return;
+    /* Phase 2: D loses s; seeds get it back from outside D, then a BFS inside D. */
+    for (size_t i = 0; i < nd; i++)
+        c->has[c->dlist[i]] &= ~bit;
+    p2 = ++c->stamp;
+    for (size_t i = 0; i < nd; i++) {
+        uint32_t x = c->dlist[i];
+        const uint32_t *src, *via;
+        size_t k = in_of(c->in, s, x, &src, &via);
+        for (size_t j = 0; j < k; j++) {
+            uint32_t y = src[j], gk = via[j];
+            int good = c->working[y] && (c->has[y] & bit) && c->dmark[y] != epoch;
+            if (gk != BW_GRAPH_LINK) {
+                if (c->gstamp[gk] != p2) {
+                    c->gstamp[gk] = p2;
+                    c->cnt[gk] = c->gneed[gk];
+                }
+                if (!good || --c->cnt[gk] > 0)
+                    continue;
+            } else if (!good) {
+                continue;
+            }
+            c->has[x] |= bit;
+            rank[x] = c->next_rank[s]++;
+            c->queue[tail++] = x;
+            break;
+        }
+    }
+    while (head < tail) {
+        uint32_t y = c->queue[head++];
+        const uint32_t *t, *via;
+        size_t k = bw_graph_out(g, s, y, &t, &via);
+        for (size_t j = 0; j < k; j++) {
+            uint32_t z = t[j];
+            if (c->dmark[z] != epoch || !c->working[z] || (c->has[z] & bit))
+                continue;
+            if (via[j] != BW_GRAPH_LINK && --c->cnt[via[j]] > 0)
+                continue;
+            c->has[z] |= bit;
+            rank[z] = c->next_rank[s]++;
+            c->queue[tail++] = z;
+        }
+    }
+    /* Phase 3: the sites of D without s fail. */
+    for (size_t i = 0; i < nd; i++) {
+        uint32_t x = c->dlist[i];
+        if (!(c->has[x] & bit) && c->working[x] && (c->needs[x] & bit))
+            fail(c, x);
+    }
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 int bw_cascade_run(bw_cascade *c, const uint32_t *removed, size_t nremoved, int service)
 {
-    uint32_t mask, dirty = 0;
+    uint32_t mask, ns = bw_graph_services(c->g);
+    int more;
 
-    if (service != BW_ALL_SERVICES && (service < 0 || (uint32_t)service >= bw_graph_services(c->g)))
+    if (service != BW_ALL_SERVICES && (service < 0 || (uint32_t)service >= ns))
         return BW_EINVAL;
     for (size_t i = 0; i < nremoved; i++)
         if (removed[i] >= c->n)
             return BW_EINVAL;
     baseline(c, service);
-    mask = service_mask(c->g, service);
-    memcpy(c->working, c->base, c->n);
-    memcpy(c->has, c->base_has, (size_t)c->n * sizeof *c->has);
-    memset(c->removed, 0, c->n);
+    restore(c);
+    mask = service_mask(c->g, service) & c->used;
     for (size_t i = 0; i < nremoved; i++) {
-        c->working[removed[i]] = 0;
-        c->removed[removed[i]] = 1;
-        dirty |= carries(c->g, removed[i], mask);
+        uint32_t r = removed[i];
+        if (c->removed[r])
+            continue;
+        touch(c, r);
+        c->removed[r] = 1;
+        if (c->working[r])
+            fail(c, r);
     }
-    fixpoint(c, mask, dirty);
+    /* Each service deletes the sites failed since its last update, until none is new. */
+    do {
+        more = 0;
+        for (uint32_t s = 0; s < ns; s++)
+            if ((mask & (1u << s)) && c->pos[s] < c->nfail) {
+                update(c, s);
+                more = 1;
+            }
+    } while (more);
     c->nlost = 0;
     c->pop_lost = 0;
-    for (uint32_t v = 0; v < c->n; v++)
-        if (c->base[v] && !c->working[v] && !c->removed[v]) {
-            c->lost[c->nlost++] = v;
-            c->pop_lost += bw_graph_population(c->g, v);
-        }
+    for (size_t i = 0; i < c->nfail; i++)
+        if (!c->removed[c->flist[i]])
+            c->lost[c->nlost++] = c->flist[i];
+    qsort(c->lost, c->nlost, sizeof *c->lost, cmp_u32);
+    for (size_t i = 0; i < c->nlost; i++)
+        c->pop_lost += bw_graph_population(c->g, c->lost[i]);
     return BW_OK;
 }
 
@@ -486,6 +984,7 @@ out:
 
 struct sweep_job {
     const bw_graph *g;
+    const struct inlists *in;
     int service;
     atomic_uint next;
     atomic_uint done;
@@ -494,25 +993,31 @@ struct sweep_job {
     double *population_lost;
 };
 
+#define SWEEP_CHUNK 64u
+
 static void *sweep_worker(void *arg)
 {
     struct sweep_job *j = arg;
     uint32_t n = bw_graph_nodes(j->g);
     bw_cascade *c;
-    int rc = bw_cascade_new(j->g, &c);
+    int rc = cascade_new(j->g, j->in, 0, &c);
 
     if (rc) {
         atomic_store(&j->rc, rc);
         return NULL;
     }
+    /* Sites are handed out in chunks: most cascades take microseconds. */
     for (;;) {
-        uint32_t v = atomic_fetch_add(&j->next, 1);
-        if (v >= n || atomic_load(&j->rc))
+        uint32_t v0 = atomic_fetch_add(&j->next, SWEEP_CHUNK), v1;
+        if (v0 >= n || atomic_load(&j->rc))
             break;
-        bw_cascade_run(c, &v, 1, j->service);
-        j->sites_lost[v] = (uint32_t)c->nlost;
-        j->population_lost[v] = c->pop_lost;
-        atomic_fetch_add(&j->done, 1);
+        v1 = n - v0 < SWEEP_CHUNK ? n : v0 + SWEEP_CHUNK;
+        for (uint32_t v = v0; v < v1; v++) {
+            bw_cascade_run(c, &v, 1, j->service);
+            j->sites_lost[v] = (uint32_t)c->nlost;
+            j->population_lost[v] = c->pop_lost;
+        }
+        atomic_fetch_add(&j->done, v1 - v0);
     }
     bw_cascade_free(c);
     return NULL;
@@ -525,6 +1030,7 @@ int bw_criticality_sweep(const bw_graph *g, int service, unsigned threads, int f
 {
     uint32_t n = bw_graph_nodes(g), ns = bw_graph_services(g), used = 0, s_used = 0;
     struct sweep_job job;
+    struct inlists *in = NULL;
     pthread_t tid[64];
     unsigned started = 0;
     int rc;
@@ -542,7 +1048,7 @@ int bw_criticality_sweep(const bw_graph *g, int service, unsigned threads, int f
         }
     if (!force_cascades && bw_graph_all_one_of_n(g) && used && (used & (used - 1)) == 0) {
         bw_cascade *c;
-        if ((rc = bw_cascade_new(g, &c)))
+        if ((rc = cascade_new(g, NULL, 1, &c)))
             return rc;
         baseline(c, (int)s_used);
         rc = sweep_dominators(g, s_used, c->base, sites_lost, population_lost);
@@ -568,7 +1074,11 @@ int bw_criticality_sweep(const bw_graph *g, int service, unsigned threads, int f
     }
     if (threads > 64)
         threads = 64;
+    /* One in-entry index for all workers (read-only). */
+    if ((rc = inlists_new(g, needed_services(g), &in)))
+        return rc;
     job.g = g;
+    job.in = in;
     job.service = service;
     atomic_init(&job.next, 0);
     atomic_init(&job.done, 0);
@@ -584,11 +1094,12 @@ int bw_criticality_sweep(const bw_graph *g, int service, unsigned threads, int f
         sweep_worker(&job);
     while (progress && started && atomic_load(&job.done) < n && !atomic_load(&job.rc)) {
         progress(ud, atomic_load(&job.done), n);
-        usleep(100000);
+        usleep(20000);
     }
     for (unsigned i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
     rc = atomic_load(&job.rc);
+    inlists_free(in);
     if (progress && !rc)
         progress(ud, n, n);
     return rc;

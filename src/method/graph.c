@@ -3,10 +3,13 @@
  *
  * Two passes over the dependencies: the first counts, per service and node, how many
  * entries the node passes on (two for an undirected link, one for a directed link or a
- * supply dependency) and collects the redundancy groups; the second fills the arrays.
- * Groups are (site, service, group key) triples, numbered by sorting the supply
- * dependencies on that triple, so equal inputs always give equal graphs. A group needs
- * the largest `needs` given by any of its dependencies, and keeps the longest buffer.
+ * supply dependency) and collects the redundancy groups; the second fills the arrays
+ * (backwards, so no separate fill cursors are needed). Groups are (site, service, group
+ * key) triples, numbered in the order of a counting sort of the supply dependencies by
+ * site followed by a stable sort of each site's few dependencies, so equal inputs always
+ * give equal graphs. A group needs the largest `needs` given by any of its
+ * dependencies, and keeps the longest buffer. Offsets are kept only for services that
+ * have entries; the others read one shared array of zeros.
  * Thread-safety: building is single-threaded; the result is immutable.
  */
 #include "graph.h"
@@ -18,11 +21,13 @@
 #include <string.h>
 
 struct bw_graph {
-    uint32_t n, nservices, ngroups;
+    uint32_t n, nservices, ngroups, nslots;
     uint32_t *supplies;   /* n: source masks */
     uint32_t *needs;      /* n: needed-service masks */
     double *population;   /* n */
-    uint32_t *off;        /* nservices * (n + 1): CSR offsets per service */
+    uint32_t *offs;       /* nslots * (n + 1): CSR offsets of the services with entries */
+    uint32_t *zero;       /* n + 1 zeros: the offsets of services without entries */
+    const uint32_t *off[BW_GRAPH_MAX_SERVICES]; /* per service: offs + slot * (n + 1), or zero */
     uint32_t *target;     /* entries: receiving node */
     uint32_t *via;        /* entries: group id, or BW_GRAPH_LINK */
     uint32_t *group_owner, *group_needs; /* ngroups */
@@ -31,25 +36,6 @@ struct bw_graph {
     int all_one;
 };
 
-/* Index of a supply dependency, for sorting by (site, service, group). */
-struct gkey {
-    uint32_t site, group;
-    uint8_t service;
-    size_t dep;
-};
-
-static int gkey_cmp(const void *a, const void *b)
-{
-    const struct gkey *x = a, *y = b;
-    if (x->site != y->site)
-        return x->site < y->site ? -1 : 1;
-    if (x->service != y->service)
-        return x->service < y->service ? -1 : 1;
-    if (x->group != y->group)
-        return x->group < y->group ? -1 : 1;
-    return x->dep < y->dep ? -1 : x->dep > y->dep;
-}
-
 void bw_graph_free(bw_graph *g)
 {
     if (!g)
@@ -57,7 +43,8 @@ void bw_graph_free(bw_graph *g)
     bw_free(g->supplies);
     bw_free(g->needs);
     bw_free(g->population);
-    bw_free(g->off);
+    bw_free(g->offs);
+    bw_free(g->zero);
     bw_free(g->target);
     bw_free(g->via);
     bw_free(g->group_owner);
@@ -66,13 +53,62 @@ void bw_graph_free(bw_graph *g)
     bw_free(g);
 }
 
+/* Orders one site's supply dependencies (indices into deps, ascending) by (service,
+ * group key), keeping index order among equals: insertion sort for the usual handful,
+ * qsort on copied keys with the index as the last key for long lists. */
+struct skey {
+    uint32_t group, idx;
+    uint8_t service;
+};
+
+static int skey_cmp(const void *a, const void *b)
+{
+    const struct skey *x = a, *y = b;
+    if (x->service != y->service)
+        return x->service < y->service ? -1 : 1;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int dep_before(const struct bw_graph_dep *x, const struct bw_graph_dep *y)
+{
+    return x->service != y->service ? x->service < y->service : x->group < y->group;
+}
+
+static int sort_site(const struct bw_graph_dep *deps, uint32_t *idx, size_t k)
+{
+    if (k > 32) {
+        struct skey *keys = bw_calloc(k, sizeof *keys);
+        if (!keys)
+            return BW_ENOMEM;
+        for (size_t i = 0; i < k; i++)
+            keys[i] = (struct skey){deps[idx[i]].group, idx[i], deps[idx[i]].service};
+        qsort(keys, k, sizeof *keys, skey_cmp);
+        for (size_t i = 0; i < k; i++)
+            idx[i] = keys[i].idx;
+        bw_free(keys);
+        return BW_OK;
+    }
+    for (size_t i = 1; i < k; i++) {
+        uint32_t v = idx[i];
+        size_t j = i;
+        while (j > 0 && dep_before(&deps[v], &deps[idx[j - 1]])) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = v;
+    }
+    return BW_OK;
+}
+
 int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies,
                  const double *population, const struct bw_graph_dep *deps, size_t ndeps,
                  struct bw_diag *d, bw_graph **out)
 {
     bw_graph *g = NULL;
-    struct gkey *keys = NULL;
-    uint32_t *dep_group = NULL, *fill = NULL;
+    uint32_t *order = NULL, *sbeg = NULL, *dep_group = NULL;
+    uint32_t present = 0, slot[BW_GRAPH_MAX_SERVICES];
     size_t nsupply = 0, nent = 0, offn;
     int rc = BW_OK;
 
@@ -83,6 +119,8 @@ int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies,
     if (nservices == 0 || nservices > BW_GRAPH_MAX_SERVICES)
         return bw_diag_set(d, BW_EINVAL, "service", "between 1 and %u services are supported",
                            BW_GRAPH_MAX_SERVICES);
+    if (ndeps > UINT32_MAX - 1)
+        return bw_diag_set(d, BW_ETOOBIG, NULL, "too many dependencies in one graph");
     for (size_t i = 0; i < ndeps; i++) {
         const struct bw_graph_dep *e = &deps[i];
         if (e->site >= n || e->supplier >= n || e->service >= nservices || e->kind > 1 ||
@@ -96,6 +134,7 @@ int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies,
                                i);
         nsupply += e->kind == 0;
         nent += (e->kind == 1 && !e->directed) ? 2 : 1;
+        present |= 1u << e->service;
     }
     if (nent > UINT32_MAX - 1)
         return bw_diag_set(d, BW_ETOOBIG, NULL, "too many dependencies in one graph");
@@ -106,36 +145,61 @@ int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies,
     g->nservices = nservices;
     g->nentries = nent;
     g->all_one = 1;
-    offn = (size_t)nservices * ((size_t)n + 1);
+    /* Offsets only for the services that have entries; the others share zeros. */
+    for (uint32_t s = 0; s < nservices; s++)
+        slot[s] = (present >> s) & 1u ? g->nslots++ : UINT32_MAX;
+    offn = (size_t)(g->nslots ? g->nslots : 1) * ((size_t)n + 1);
     g->supplies = bw_calloc(n ? n : 1, sizeof *g->supplies);
     g->needs = bw_calloc(n ? n : 1, sizeof *g->needs);
     g->population = bw_calloc(n ? n : 1, sizeof *g->population);
-    g->off = bw_calloc(offn, sizeof *g->off);
+    g->offs = bw_calloc(offn, sizeof *g->offs);
+    g->zero = bw_calloc((size_t)n + 1, sizeof *g->zero);
     g->target = bw_calloc(nent ? nent : 1, sizeof *g->target);
     g->via = bw_calloc(nent ? nent : 1, sizeof *g->via);
-    keys = bw_calloc(nsupply ? nsupply : 1, sizeof *keys);
+    order = bw_calloc(nsupply ? nsupply : 1, sizeof *order);
+    sbeg = bw_calloc((size_t)n + 1, sizeof *sbeg);
     dep_group = bw_calloc(ndeps ? ndeps : 1, sizeof *dep_group);
-    fill = bw_calloc(offn, sizeof *fill);
-    if (!g->supplies || !g->needs || !g->population || !g->off || !g->target || !g->via ||
-        !keys || !dep_group || !fill) {
+    if (!g->supplies || !g->needs || !g->population || !g->offs || !g->zero || !g->target ||
+        !g->via || !order || !sbeg || !dep_group) {
         rc = BW_ENOMEM;
         goto out;
     }
+    for (uint32_t s = 0; s < nservices; s++)
+        g->off[s] = slot[s] == UINT32_MAX ? g->zero : g->offs + (size_t)slot[s] * ((size_t)n + 1);
     for (uint32_t v = 0; v < n; v++) {
         g->supplies[v] = supplies ? supplies[v] : 0;
         g->population[v] = population && population[v] > 0 ? population[v] : 0;
     }
-    /* Redundancy groups: sort supply dependencies by (site, service, group key). */
-    nsupply = 0;
+    /* Redundancy groups: supply dependencies ordered by (site, service, group key, index)
+     * — a counting sort by site (filled backwards, so each site's list is in index
+     * order), then a stable sort of each site's short list — and numbered in that order,
+     * so equal inputs always give equal graphs. */
     for (size_t i = 0; i < ndeps; i++)
         if (deps[i].kind == 0)
-            keys[nsupply++] = (struct gkey){deps[i].site, deps[i].group, deps[i].service, i};
-    qsort(keys, nsupply, sizeof *keys, gkey_cmp);
-    for (size_t i = 0; i < nsupply; i++) {
-        if (i == 0 || keys[i].site != keys[i - 1].site ||
-            keys[i].service != keys[i - 1].service || keys[i].group != keys[i - 1].group)
-            g->ngroups++;
-        dep_group[keys[i].dep] = g->ngroups - 1;
+            sbeg[deps[i].site]++;
+    {
+        uint32_t run = 0;
+        for (uint32_t v = 0; v <= n; v++) {
+            run += sbeg[v];
+            sbeg[v] = run; /* end of v's list; the fill below moves it to the start */
+        }
+    }
+    for (size_t i = ndeps; i-- > 0;)
+        if (deps[i].kind == 0)
+            order[--sbeg[deps[i].site]] = (uint32_t)i;
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t a = sbeg[v], b = sbeg[v + 1];
+        if (sort_site(deps, order + a, b - a)) {
+            rc = BW_ENOMEM;
+            goto out;
+        }
+        for (uint32_t j = a; j < b; j++) {
+            const struct bw_graph_dep *e = &deps[order[j]];
+            if (j == a || e->service != deps[order[j - 1]].service ||
+                e->group != deps[order[j - 1]].group)
+                g->ngroups++;
+            dep_group[order[j]] = g->ngroups - 1;
+        }
     }
     g->group_owner = bw_calloc(g->ngroups ? g->ngroups : 1, sizeof *g->group_owner);
     g->group_needs = bw_calloc(g->ngroups ? g->ngroups : 1, sizeof *g->group_needs);
@@ -144,10 +208,11 @@ int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies,
         rc = BW_ENOMEM;
         goto out;
     }
-    /* Count entries per (service, node), needs masks, group parameters. */
+    /* Count entries per (service, node) in offs[slot][node], needs masks, group
+     * parameters. */
     for (size_t i = 0; i < ndeps; i++) {
         const struct bw_graph_dep *e = &deps[i];
-        size_t base = (size_t)e->service * ((size_t)n + 1);
+        uint32_t *o = g->offs + (size_t)slot[e->service] * ((size_t)n + 1);
         uint32_t bit = 1u << e->service;
         if (e->kind == 0) {
             uint32_t k = dep_group[i];
@@ -156,12 +221,12 @@ int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies,
                 g->group_needs[k] = e->needs;
             if (e->buffer_hours > g->group_buffer[k])
                 g->group_buffer[k] = e->buffer_hours;
-            g->off[base + e->supplier + 1]++;
+            o[e->supplier]++;
             g->needs[e->site] |= bit;
         } else {
-            g->off[base + e->supplier + 1]++;
+            o[e->supplier]++;
             if (!e->directed)
-                g->off[base + e->site + 1]++;
+                o[e->site]++;
             /* Link endpoints that are not sources need the service. */
             g->needs[e->site] |= bit;
             g->needs[e->supplier] |= bit;
@@ -172,37 +237,37 @@ int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies,
     for (uint32_t k = 0; k < g->ngroups; k++)
         if (g->group_needs[k] != 1)
             g->all_one = 0;
-    /* Prefix sums: each service's offsets continue where the previous one ended. */
+    /* Running ends: each service's entries continue where the previous one's ended, and
+     * offs[slot][v] becomes the end of v's list (offs[slot][n], the service's end). */
     {
         uint32_t run = 0;
-        for (uint32_t s = 0; s < nservices; s++) {
-            size_t base = (size_t)s * ((size_t)n + 1);
-            g->off[base] = run;
-            for (uint32_t v = 0; v < n; v++) {
-                run += g->off[base + v + 1];
-                g->off[base + v + 1] = run;
-            }
+        for (size_t x = 0; x < offn; x++) {
+            run += g->offs[x];
+            g->offs[x] = run;
         }
     }
-    memcpy(fill, g->off, offn * sizeof *fill);
-    for (size_t i = 0; i < ndeps; i++) {
+    /* Fill backwards, decrementing the ends: offs[slot][v] becomes the start of v's list
+     * and offs[slot][v + 1] its end; each list is in dependency order, the entry of an
+     * undirected link at its supplier before the one at its site. */
+    for (size_t i = ndeps; i-- > 0;) {
         const struct bw_graph_dep *e = &deps[i];
-        size_t base = (size_t)e->service * ((size_t)n + 1);
-        uint32_t p = fill[base + e->supplier]++;
-        g->target[p] = e->site;
-        g->via[p] = e->kind == 0 ? dep_group[i] : BW_GRAPH_LINK;
+        uint32_t *o = g->offs + (size_t)slot[e->service] * ((size_t)n + 1);
+        uint32_t p;
         if (e->kind == 1 && !e->directed) {
-            p = fill[base + e->site]++;
+            p = --o[e->site];
             g->target[p] = e->supplier;
             g->via[p] = BW_GRAPH_LINK;
         }
+        p = --o[e->supplier];
+        g->target[p] = e->site;
+        g->via[p] = e->kind == 0 ? dep_group[i] : BW_GRAPH_LINK;
     }
     *out = g;
     g = NULL;
 out:
-    bw_free(keys);
+    bw_free(order);
+    bw_free(sbeg);
     bw_free(dep_group);
-    bw_free(fill);
     bw_graph_free(g);
     if (rc == BW_ENOMEM)
         bw_diag_set(d, rc, NULL, "out of memory building the graph");
@@ -247,8 +312,8 @@ int bw_graph_all_one_of_n(const bw_graph *g)
 size_t bw_graph_out(const bw_graph *g, uint32_t s, uint32_t v, const uint32_t **targets,
                     const uint32_t **via)
 {
-    size_t base = (size_t)s * ((size_t)g->n + 1);
-    uint32_t a = g->off[base + v], b = g->off[base + v + 1];
+    const uint32_t *o = g->off[s];
+    uint32_t a = o[v], b = o[v + 1];
     *targets = g->target + a;
     *via = g->via + a;
     return b - a;
@@ -268,6 +333,6 @@ float bw__graph_group_buffer(const bw_graph *g, uint32_t k)
 size_t bw_graph_bytes(const bw_graph *g)
 {
     return sizeof *g + (size_t)g->n * (4 + 4 + 8) +
-           (size_t)g->nservices * ((size_t)g->n + 1) * 4 + g->nentries * 8 +
+           (size_t)(g->nslots + 1) * ((size_t)g->n + 1) * 4 + g->nentries * 8 +
            (size_t)g->ngroups * 12;
 }

@@ -40,6 +40,10 @@ struct bw_pack {
 /* The further parts (pack_internal.h), parsed in this order after the taxonomy. */
 static const struct bw_pack_part *const part_table[] = {
     NULL, /* keeps the table non-empty; skipped */
+    &bw_pack_part_threats,
+    &bw_pack_part_measures,
+    &bw_pack_part_effects,
+    &bw_pack_part_risk,
 };
 #define NPARTS (sizeof part_table / sizeof part_table[0])
 _Static_assert(NPARTS <= 16, "struct bw_pack has room for 16 parts");

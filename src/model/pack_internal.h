@@ -36,5 +36,9 @@ void *bw_pack_part_get(const bw_pack *p, const char *name);
 
 /* The parts, one per model file (listed in the table at the top of pack.c). */
 /* (none yet) */
+extern const struct bw_pack_part bw_pack_part_threats;  /* threat.c */
+extern const struct bw_pack_part bw_pack_part_measures; /* measure.c, after threats */
+extern const struct bw_pack_part bw_pack_part_effects;  /* effects_pack.c */
+extern const struct bw_pack_part bw_pack_part_risk;     /* riskparams.c, after threats */
 
 #endif

@@ -13,23 +13,26 @@
 #include "arena.h"
 #include "error.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <string.h>
 
 int bw_store_assess_save(bw_store *s, struct bw_assess_run *run, const struct bw_risk_row *rows,
-                         size_t n)
+                         size_t n, struct bw_diag *d)
 {
     sqlite3 *db = bw_sq_db(s);
     sqlite3_stmt *q;
-    int rc;
+    int rc = BW_OK;
 
+    if (run->id > 0)
+        goto rows; /* appending a further batch of rows */
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO assess_run(at,pack_id,pack_version,pack_hash,inputs_hash,"
-                           "seed,trials,threads,sites,threats,elapsed_s,note) "
-                           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                           "seed,trials,threads,sites,threats,elapsed_s,note,levels_date,cascade) "
+                           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &q, NULL) != SQLITE_OK)
-        return BW_ESTORE;
+        return bw_sq_error(s, d, "storing the assessment run");
     bw_sq_bind_text(q, 1, run->at);
     bw_sq_bind_text(q, 2, run->pack_id);
     bw_sq_bind_text(q, 3, run->pack_version);
@@ -43,18 +46,25 @@ int bw_store_assess_save(bw_store *s, struct bw_assess_run *run, const struct bw
     sqlite3_bind_int64(q, 10, run->threats);
     sqlite3_bind_double(q, 11, run->elapsed_s);
     bw_sq_bind_text(q, 12, run->note);
+    bw_sq_bind_text(q, 13, run->date);
+    sqlite3_bind_int(q, 14, run->cascade != 0);
     rc = bw_sq_step_done(sqlite3_step(q));
+    if (rc)
+        rc = bw_sq_error(s, d, "storing the assessment run");
     sqlite3_finalize(q);
     if (rc)
         return rc;
     run->id = sqlite3_last_insert_rowid(db);
+rows:
+    if (n == 0)
+        return BW_OK;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO assess_result(run,site,threat,likelihood,vulnerability,"
                            "consequence,risk,conditional_risk,risk_p5,risk_p50,risk_p95,"
                            "fatalities,injuries,outage_ph,economic,symbolic) "
                            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &q, NULL) != SQLITE_OK)
-        return BW_ESTORE;
+        return bw_sq_error(s, d, "storing the risk register");
     for (size_t i = 0; i < n && !rc; i++) {
         const struct bw_risk_row *r = &rows[i];
         const double v[] = {r->likelihood, r->vulnerability, r->consequence, r->risk,
@@ -66,8 +76,12 @@ int bw_store_assess_save(bw_store *s, struct bw_assess_run *run, const struct bw
         bw_sq_bind_text(q, 2, r->site);
         bw_sq_bind_text(q, 3, r->threat);
         for (int k = 0; k < (int)(sizeof v / sizeof v[0]); k++)
-            sqlite3_bind_double(q, 4 + k, v[k]);
-        rc = bw_sq_step_done(sqlite3_step(q));
+            if (isnan(v[k])) /* percentiles of a run without trials */
+                sqlite3_bind_null(q, 4 + k);
+            else
+                sqlite3_bind_double(q, 4 + k, v[k]);
+        if ((rc = bw_sq_step_done(sqlite3_step(q))))
+            rc = bw_sq_error(s, d, "storing the risk register");
     }
     sqlite3_finalize(q);
     return rc;
@@ -75,7 +89,7 @@ int bw_store_assess_save(bw_store *s, struct bw_assess_run *run, const struct bw
 
 #define RUN_COLS                                                                             \
     "id,at,pack_id,pack_version,pack_hash,inputs_hash,seed,trials,threads,sites,threats,"  \
-    "elapsed_s,note"
+    "elapsed_s,note,levels_date,cascade"
 
 static void row_run(sqlite3_stmt *q, struct bw_assess_run *r)
 {
@@ -92,6 +106,8 @@ static void row_run(sqlite3_stmt *q, struct bw_assess_run *r)
     r->threats = sqlite3_column_int64(q, 10);
     r->elapsed_s = sqlite3_column_double(q, 11);
     r->note = bw_sq_col_text(q, 12);
+    r->date = bw_sq_col_text(q, 13);
+    r->cascade = sqlite3_column_int(q, 14);
 }
 
 struct run_get {
@@ -112,6 +128,7 @@ static int run_get_row(sqlite3_stmt *q, void *ctx)
     r->pack_hash = bw_sq_dup(g->a, r->pack_hash, &g->oom);
     r->inputs_hash = bw_sq_dup(g->a, r->inputs_hash, &g->oom);
     r->note = bw_sq_dup(g->a, r->note, &g->oom);
+    r->date = bw_sq_dup(g->a, r->date, &g->oom);
     g->found = 1;
     return 1; /* one row */
 }
@@ -188,7 +205,8 @@ int bw_store_risks_each(bw_store *s, const struct bw_risk_query *rq,
         r.site = bw_sq_col_text(q, 0);
         r.threat = bw_sq_col_text(q, 1);
         for (int k = 0; k < (int)(sizeof v / sizeof v[0]); k++)
-            *v[k] = sqlite3_column_double(q, 2 + k);
+            *v[k] = sqlite3_column_type(q, 2 + k) == SQLITE_NULL ? NAN
+                                                                 : sqlite3_column_double(q, 2 + k);
         if ((rc = cb(ud, &r)) != 0)
             break;
     }

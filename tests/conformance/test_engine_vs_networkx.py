@@ -2,8 +2,9 @@
 """Conformance: the C cascade engine against the independent NetworkX implementation.
 
 Both read the same register (the real European transmission grid of data/grid/eu, the
-Liechtenstein demo, and seeded random multi-service registers with k-of-n groups) and
-must agree site by site on the full criticality sweep and on random removals.
+Liechtenstein demo, seeded random multi-service registers with k-of-n groups, and small
+graphs made by the benchmark's national-graph generator) and must agree site by site on
+the full criticality sweep and on random removals.
 
 Run: /usr/bin/python3 tests/conformance/test_engine_vs_networkx.py PATH/TO/bulwark
 (needs Debian's python3-networkx; BULWARK_HOME is the source tree).
@@ -181,6 +182,32 @@ class Conformance(unittest.TestCase):
                 rng = random.Random(seed)
                 ids = sorted(r.c_criticality())
                 for size in (1, 4, 12):
+                    removed = rng.sample(ids, size)
+                    self.assertEqual(r.c_cascade(removed), r.nx_cascade(removed))
+
+    def test_generated_national_structure(self):
+        # The structure of the benchmark's national graph at a small size
+        # (bench/cascade_gen.py: power, telecom, water and fuel lattices, k-of-n groups,
+        # SCADA and pumping interdependencies), where the incremental sweep does most of
+        # its work in several rounds across services.
+        for seed, n in ((7, 1000),):
+            with self.subTest(seed=seed):
+                r = Register(self.tmp, "gen%d" % seed)
+                out = os.path.join(self.tmp, "gen%d" % seed)
+                subprocess.run([sys.executable, os.path.join(ROOT, "bench", "cascade_gen.py"),
+                                "-n", str(n), "-d", str(3 * n), "--seed", str(seed), "-o", out],
+                               check=True, capture_output=True, timeout=300)
+                bw(r.db, "init")
+                bw(r.db, "import", "sites", os.path.join(out, "sites.csv"))
+                bw(r.db, "import", "deps", os.path.join(out, "deps.csv"))
+                r.export()
+                c = r.c_criticality()
+                self.assertEqual(c, r.nx_criticality())
+                self.assertGreater(sum(v[0] for v in c.values()), n)
+                self.assertEqual(r.c_criticality("water"), r.nx_criticality("water"))
+                rng = random.Random(seed)
+                ids = sorted(c)
+                for size in (2, 5, 30):
                     removed = rng.sample(ids, size)
                     self.assertEqual(r.c_cascade(removed), r.nx_cascade(removed))
 

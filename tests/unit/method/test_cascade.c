@@ -8,6 +8,10 @@
  *     node on random one-service graphs, the cascade method against a sequential loop of
  *     bw_cascade_run on random multi-service and k-of-n graphs, and independence of the
  *     thread count;
+ *   - the incremental engine against a plain implementation of the model written in this
+ *     file (full propagations to a fixpoint): sweeps and random removal sets on random
+ *     interdependent graphs with k-of-n groups, cycles and links, and large regions that
+ *     make an update fall back to a full propagation;
  *   - the timed cascade: hours until loss through buffers, outages max(0, T - u) with a
  *     deterministic T (sigma 0), population-hours, seeding and percentiles.
  * Every expected number is worked out by hand in the comment above its check.
@@ -788,6 +792,276 @@ static void test_sweep_cascades_random(void **state)
     assert_true(total_lost > 500);
 }
 
+/* ---- the incremental engine against a plain implementation of the model ---------------- */
+
+/*
+ * The model of docs/cascade.md written out plainly, as the oracle for the incremental
+ * engine: full propagations of every service from the working sources (a counter per
+ * group), then every working site lacking a needed service fails, until nothing
+ * changes. Fills working[] (n entries) for the removed set @p removed.
+ */
+static void ref_fixpoint(const bw_graph *g, uint32_t mask, const uint8_t *removed,
+                         uint8_t *working)
+{
+    uint32_t n = bw_graph_nodes(g), ns = bw_graph_services(g), ng = bw_graph_groups(g);
+    uint32_t *has = calloc(n + 1, sizeof *has), *cnt = calloc(ng + 1, sizeof *cnt);
+    uint32_t *queue = calloc(n + 1, sizeof *queue);
+    int changed = 1;
+
+    assert_non_null(has);
+    assert_non_null(cnt);
+    assert_non_null(queue);
+    for (uint32_t v = 0; v < n; v++)
+        working[v] = !removed[v];
+    while (changed) {
+        memset(has, 0, (size_t)n * sizeof *has);
+        for (uint32_t s = 0; s < ns; s++) {
+            uint32_t bit = 1u << s, head = 0, tail = 0;
+            if (!(mask & bit))
+                continue;
+            for (uint32_t k = 0; k < ng; k++) {
+                uint32_t owner;
+                bw_graph_group(g, k, &owner, &cnt[k]);
+            }
+            for (uint32_t v = 0; v < n; v++)
+                if (working[v] && (bw_graph_supplies(g, v) & bit)) {
+                    has[v] |= bit;
+                    queue[tail++] = v;
+                }
+            while (head < tail) {
+                const uint32_t *t, *via;
+                uint32_t y = queue[head++];
+                size_t k = bw_graph_out(g, s, y, &t, &via);
+                for (size_t i = 0; i < k; i++) {
+                    if (!working[t[i]] || (has[t[i]] & bit))
+                        continue;
+                    if (via[i] != BW_GRAPH_LINK && --cnt[via[i]] > 0)
+                        continue;
+                    has[t[i]] |= bit;
+                    queue[tail++] = t[i];
+                }
+            }
+        }
+        changed = 0;
+        for (uint32_t v = 0; v < n; v++)
+            if (working[v] && (bw_graph_needs(g, v) & mask & ~has[v])) {
+                working[v] = 0;
+                changed = 1;
+            }
+    }
+    free(has);
+    free(cnt);
+    free(queue);
+}
+
+/* The oracle's cascade of @p removed: lost[] (0/1 per node), their count and population
+ * (summed in node order). */
+static void reference(const bw_graph *g, const uint32_t *removed, size_t nr, int service,
+                      uint8_t *lost, uint32_t *nlost, double *pop)
+{
+    uint32_t n = bw_graph_nodes(g), ns = bw_graph_services(g);
+    uint32_t mask = service < 0 ? (1u << ns) - 1 : 1u << service;
+    uint8_t *rm = calloc(n + 1, 1), *base = calloc(n + 1, 1), *w = calloc(n + 1, 1);
+
+    assert_non_null(rm);
+    assert_non_null(base);
+    assert_non_null(w);
+    ref_fixpoint(g, mask, rm, base);
+    for (size_t i = 0; i < nr; i++)
+        rm[removed[i]] = 1;
+    ref_fixpoint(g, mask, rm, w);
+    *nlost = 0;
+    *pop = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        lost[v] = base[v] && !w[v] && !rm[v];
+        if (lost[v]) {
+            ++*nlost;
+            *pop += bw_graph_population(g, v);
+        }
+    }
+    free(rm);
+    free(base);
+    free(w);
+}
+
+/* Checks bw_cascade_run on @p c against the oracle, lost site by lost site. */
+static void expect_reference(bw_cascade *c, const bw_graph *g, const uint32_t *removed,
+                             size_t nr, int service, uint64_t seed)
+{
+    uint32_t n = bw_graph_nodes(g), nlost;
+    uint8_t *want = calloc(n + 1, 1);
+    const uint32_t *lost;
+    size_t k;
+    double pop;
+
+    assert_non_null(want);
+    reference(g, removed, nr, service, want, &nlost, &pop);
+    assert_int_equal(bw_cascade_run(c, removed, nr, service), BW_OK);
+    k = bw_cascade_lost(c, &lost);
+    if (k != nlost || bw_cascade_population_lost(c) != pop) {
+        print_error("seed %llu, service %d, %zu removed (first %u): %zu lost / %.17g people, "
+                    "oracle %u / %.17g\n",
+                    (unsigned long long)seed, service, nr, nr ? removed[0] : 0, k,
+                    bw_cascade_population_lost(c), nlost, pop);
+        fail();
+    }
+    for (size_t i = 0; i < k; i++) {
+        assert_true(want[lost[i]]);
+        if (i > 0)
+            assert_true(lost[i] > lost[i - 1]);
+    }
+    free(want);
+}
+
+/* The oracle's sweep: one plain cascade per site. */
+static void reference_sweep(const bw_graph *g, int service, uint32_t *sl, double *pl)
+{
+    uint32_t n = bw_graph_nodes(g);
+    uint8_t *lost = calloc(n + 1, 1);
+
+    assert_non_null(lost);
+    for (uint32_t v = 0; v < n; v++)
+        reference(g, &v, 1, service, lost, &sl[v], &pl[v]);
+    free(lost);
+}
+
+/*
+ * Random interdependent registers with k-of-n groups, alternative groups, cycles,
+ * directed and undirected links: the sweep (all services and each service, 1 and 3
+ * threads, dominators allowed or not) equals the oracle site by site; then random
+ * removal sets of 1 to 6 sites, run one after another in one workspace (each run
+ * starts from what the previous one changed), equal the oracle lost site by lost site.
+ */
+static void test_incremental_vs_reference(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t seed;
+        struct rparams p;
+    } cases[] = {
+        {21, {300, 2, 0.03, 2.0, 1.2, 0.1, 2}},  {22, {500, 3, 0.05, 3.0, 1.5, 0.2, 3}},
+        {23, {400, 4, 0.04, 3.5, 2.0, 0.1, 2}},  {24, {800, 2, 0.01, 1.6, 1.0, 0.3, 1}},
+        {25, {600, 3, 0.10, 4.0, 2.5, 0.0, 4}},  {26, {1000, 2, 0.02, 2.4, 1.4, 0.1, 3}},
+        {27, {250, 1, 0.02, 1.2, 1.0, 0.2, 3}},  {28, {700, 4, 0.02, 4.0, 1.2, 0.1, 2}},
+    };
+    size_t total_lost = 0;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bw_graph *g = random_graph(cases[i].seed, &cases[i].p);
+        uint32_t n = bw_graph_nodes(g), ns = bw_graph_services(g);
+        uint32_t *sl_r = calloc(n, sizeof *sl_r), *sl_t = calloc(n, sizeof *sl_t);
+        double *pl_r = calloc(n, sizeof *pl_r), *pl_t = calloc(n, sizeof *pl_t);
+        uint64_t st = cases[i].seed * 7919;
+        bw_cascade *c = workspace(g);
+
+        for (int service = ALL; service < (int)ns; service++) {
+            reference_sweep(g, service, sl_r, pl_r);
+            for (unsigned th = 1; th <= 3; th += 2)
+                for (int force = 0; force <= 1; force++) {
+                    sweep(g, service, th, force, sl_t, pl_t);
+                    expect_same(sl_r, pl_r, sl_t, pl_t, n, "sweep vs oracle", cases[i].seed);
+                }
+            for (uint32_t v = 0; v < n; v++)
+                total_lost += service == ALL ? sl_r[v] : 0;
+        }
+        for (int r = 0; r < 300; r++) {
+            uint32_t removed[6];
+            size_t nr = 1 + unit_rand(&st) % 6;
+            int service = (int)(unit_rand(&st) % (ns + 1)) - 1;
+            for (size_t j = 0; j < nr; j++)
+                removed[j] = (uint32_t)(unit_rand(&st) % n);
+            expect_reference(c, g, removed, nr, service, cases[i].seed);
+        }
+        bw_cascade_free(c);
+        free(sl_r);
+        free(sl_t);
+        free(pl_r);
+        free(pl_t);
+        bw_graph_free(g);
+    }
+    assert_true(total_lost > 2000);
+}
+
+/*
+ * Large regions: a power line of 3,000 sites fed from one end (0) and, through a
+ * directed link, from a second source at the far end only for its last 500 sites;
+ * every tenth site on the line needs telecom from a chain of telecom hubs that need
+ * power (interdependence), and every site of the line supplies a consumer (1-of-2 with
+ * its neighbour's consumer supplier, k-of-n 2 for every seventh). Removing a site near
+ * the start deletes more candidates than the incremental update handles (n/8 + 1024),
+ * so the update falls back to a full propagation: both paths must equal the oracle.
+ */
+static void test_incremental_large_region(void **state)
+{
+    (void)state;
+    enum { L = 3000, H = 40 };
+    uint32_t n = 2 * L + H + 1;
+    uint32_t *supplies = calloc(n, sizeof *supplies);
+    double *pop = calloc(n, sizeof *pop);
+    struct bw_graph_dep *deps = calloc(8 * (size_t)n, sizeof *deps);
+    size_t nd = 0;
+    uint32_t removed[] = {0, 1, 2, 5, 17, 400, 1500, 2499, 2500, 2501, 2999, L, L + 1,
+                          2 * L, 2 * L + 1, 2 * L + 7, 2 * L + H, 3 * L / 2};
+    bw_graph *g;
+    bw_cascade *c;
+    uint32_t *sl_r, *sl_t;
+    double *pl_r, *pl_t;
+
+    assert_non_null(supplies);
+    assert_non_null(pop);
+    assert_non_null(deps);
+    supplies[0] = P_;
+    supplies[2 * L + H] = P_ | (1u << TELECOM); /* far source, also the telecom core */
+    for (uint32_t v = 0; v < n; v++)
+        pop[v] = (double)(v % 97);
+    for (uint32_t v = 1; v < L; v++)
+        deps[nd++] = net(v, v - 1, POWER, 0);
+    deps[nd++] = net(L - 500, 2 * L + H, POWER, 1); /* far source -> line, directed */
+    for (uint32_t v = 0; v < L; v++) {
+        uint32_t consumer = L + v, other = v + 1 < L ? v + 1 : v - 1;
+        uint16_t k = v % 7 == 0 ? 2 : 1;
+        deps[nd++] = sup(consumer, v, POWER, 0, k, 0);
+        deps[nd++] = sup(consumer, other, POWER, 0, k, 0);
+        if (v % 10 == 5)
+            deps[nd++] = sup(v, 2 * L + (v / 10) % H, TELECOM, 0, 1, 0);
+    }
+    /* Telecom hubs 2L .. 2L+H-1: a chain from the core; each needs power from the line. */
+    for (uint32_t h = 0; h < H; h++) {
+        uint32_t hub = 2 * L + h;
+        deps[nd++] = net(hub, h + 1 < H ? hub + 1 : 2 * L + H, TELECOM, 0);
+        deps[nd++] = sup(hub, (h * 71) % L, POWER, 1, 1, 0);
+    }
+    g = build(n, 3, supplies, pop, deps, nd);
+    c = workspace(g);
+    for (size_t i = 0; i < sizeof removed / sizeof removed[0]; i++) {
+        expect_reference(c, g, &removed[i], 1, ALL, i);
+        expect_reference(c, g, &removed[i], 1, POWER, i);
+    }
+    expect_reference(c, g, removed, sizeof removed / sizeof removed[0], ALL, 99);
+    expect_reference(c, g, removed + 3, 4, ALL, 98);
+    sl_r = calloc(n, sizeof *sl_r);
+    sl_t = calloc(n, sizeof *sl_t);
+    pl_r = calloc(n, sizeof *pl_r);
+    pl_t = calloc(n, sizeof *pl_t);
+    assert_non_null(sl_r);
+    assert_non_null(sl_t);
+    assert_non_null(pl_r);
+    assert_non_null(pl_t);
+    reference_sweep(g, ALL, sl_r, pl_r);
+    assert_int_equal(sweep(g, ALL, 2, 0, sl_t, pl_t), BW_SWEEP_CASCADES);
+    expect_same(sl_r, pl_r, sl_t, pl_t, n, "large regions", 0);
+    assert_true(sl_r[0] > 2000);
+    free(sl_r);
+    free(sl_t);
+    free(pl_r);
+    free(pl_t);
+    bw_cascade_free(c);
+    bw_graph_free(g);
+    free(supplies);
+    free(pop);
+    free(deps);
+}
+
 /* ---- timed cascade -------------------------------------------------------------------- */
 
 static void timed(bw_cascade *c, const double *median, const double *sigma, uint32_t trials,
@@ -1010,6 +1284,109 @@ static void test_timed_monte_carlo(void **state)
     bw_graph_free(g);
 }
 
+/* ---- allocation failures ------------------------------------------------------------- */
+
+static long fail_at = -1; /* 0-based index of the allocation to fail; -1: none */
+static long nallocs, live;
+static int injected;
+
+static int should_fail(void)
+{
+    if (nallocs++ == fail_at) {
+        injected = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static void *t_malloc(size_t n)
+{
+    void *p = should_fail() ? NULL : malloc(n);
+    live += p != NULL;
+    return p;
+}
+
+static void *t_calloc(size_t c, size_t n)
+{
+    void *p = should_fail() ? NULL : calloc(c, n);
+    live += p != NULL;
+    return p;
+}
+
+static void *t_realloc(void *old, size_t n)
+{
+    void *p;
+    if (should_fail())
+        return NULL;
+    p = realloc(old, n);
+    live += p != NULL && old == NULL;
+    return p;
+}
+
+static void t_free(void *p)
+{
+    live -= p != NULL;
+    free(p);
+}
+
+/* One workload: build a two-service k-of-n graph, run cascades, the timed cascade and
+ * both sweeps. Returns the first error, BW_OK when everything ran. */
+static int alloc_workload(void)
+{
+    const uint32_t supplies[8] = {P_, P_, W_, 0, 0, 0, 0, 0};
+    const double pop[8] = {0, 0, 0, 10, 20, 30, 40, 50};
+    const struct bw_graph_dep deps[] = {
+        net(3, 0, POWER, 0), net(4, 3, POWER, 0), net(4, 1, POWER, 0), sup(5, 3, POWER, 0, 2, 4),
+        sup(5, 4, POWER, 0, 2, 4), sup(2, 4, POWER, 0, 1, 1), sup(6, 2, WATER, 0, 1, 2),
+        sup(7, 6, WATER, 0, 1, 0), sup(7, 5, POWER, 1, 1, 0), sup(3, 2, WATER, 0, 1, 8)};
+    const double median = 10, sigma = 0.5;
+    uint32_t sl[8], removed = 4;
+    double pl[8];
+    struct bw_timed_result tr;
+    bw_graph *g = NULL;
+    bw_cascade *c = NULL;
+    int rc;
+
+    if ((rc = bw_graph_new(8, 2, supplies, pop, deps, NDEPS(deps), NULL, &g)))
+        return rc;
+    if (!(rc = bw_cascade_new(g, &c)) && !(rc = bw_cascade_run(c, &removed, 1, ALL)) &&
+        !(rc = bw_cascade_timed(c, &median, &sigma, 20, 1, &tr)) &&
+        !(rc = bw_criticality_sweep(g, ALL, 1, 0, NULL, NULL, sl, pl, NULL)))
+        rc = bw_criticality_sweep(g, POWER, 1, 0, NULL, NULL, sl, pl, NULL);
+    bw_cascade_free(c);
+    bw_graph_free(g);
+    return rc;
+}
+
+/* Fails the Nth allocation for N = 0, 1, ...: every run ends in BW_OK or BW_ENOMEM and
+ * frees everything it allocated. */
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    const struct bw_allocator failing = {t_malloc, t_calloc, t_realloc, t_free};
+    long n;
+
+    for (n = 0;; n++) {
+        int rc;
+        fail_at = n;
+        nallocs = live = 0;
+        injected = 0;
+        assert_int_equal(bw_set_allocator(&failing), BW_OK);
+        rc = alloc_workload();
+        assert_int_equal(bw_set_allocator(NULL), BW_OK);
+        if (rc != BW_OK && rc != BW_ENOMEM) {
+            print_error("allocation %ld failed: code %d\n", n, rc);
+            fail();
+        }
+        assert_int_equal(live, 0);
+        if (!injected) {
+            assert_int_equal(rc, BW_OK);
+            break;
+        }
+    }
+    assert_true(n > 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1027,6 +1404,9 @@ int main(void)
         cmocka_unit_test(test_sweep_methods),
         cmocka_unit_test(test_sweep_dominators_random),
         cmocka_unit_test(test_sweep_cascades_random),
+        cmocka_unit_test(test_incremental_vs_reference),
+        cmocka_unit_test(test_incremental_large_region),
+        cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_timed_chain),
         cmocka_unit_test(test_timed_links),
         cmocka_unit_test(test_timed_groups),

@@ -257,6 +257,59 @@ static void test_groups(void **state)
     }
 }
 
+/*
+ * Many dependencies on one site (more than the 32 that are ordered by insertion, so the
+ * other ordering path runs too): site 0 needs service i % 2 from supplier i (1..45) with
+ * group key (7 * i) % 3; site 46 needs service 0 from 1, 2, 3 with key 5. Groups are
+ * numbered by (site, service, key): (0, 0, 0) = 0, (0, 0, 1) = 1, (0, 0, 2) = 2,
+ * (0, 1, 0) = 3, (0, 1, 1) = 4, (0, 1, 2) = 5, (46, 0, 5) = 6, whatever the input order;
+ * each supplier's out-list holds site 0 through its group, then site 46 for 1..3.
+ */
+static void test_groups_many(void **state)
+{
+    (void)state;
+    enum { N = 47 };
+    uint32_t supplies[N] = {0};
+    struct bw_graph_dep deps[48], shuffled[48];
+    size_t nd = 0;
+    uint64_t st = 4;
+
+    for (uint32_t i = 1; i <= 45; i++)
+        deps[nd++] = sup(0, i, (uint8_t)(i % 2), (7 * i) % 3, 1, 0);
+    for (uint32_t i = 1; i <= 3; i++)
+        deps[nd++] = sup(46, i, 0, 5, 1, 0);
+    memcpy(shuffled, deps, sizeof deps);
+    for (size_t i = nd - 1; i > 0; i--) {
+        size_t j = (size_t)(unit_rand(&st) % (i + 1));
+        struct bw_graph_dep t = shuffled[i];
+        shuffled[i] = shuffled[j];
+        shuffled[j] = t;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        bw_graph *g = NULL;
+        assert_int_equal(bw_graph_new(N, 2, supplies, NULL, pass ? shuffled : deps, nd, NULL, &g),
+                         BW_OK);
+        assert_int_equal(bw_graph_groups(g), 7);
+        for (uint32_t i = 1; i <= 45; i++) {
+            const uint32_t *t, *via;
+            uint32_t s = i % 2, want = 3 * s + (7 * i) % 3, o, k;
+            size_t n = bw_graph_out(g, s, i, &t, &via);
+            assert_int_equal(n, i <= 3 && s == 0 ? 2 : 1);
+            if (n == 2 && !pass) { /* dependency order: site 0's before site 46's */
+                assert_int_equal(t[0], 0);
+                assert_int_equal(t[1], 46);
+            }
+            for (size_t e = 0; e < n; e++) {
+                assert_int_equal(via[e], t[e] == 0 ? want : 6);
+                bw_graph_group(g, via[e], &o, &k);
+                assert_int_equal(o, t[e]);
+                assert_int_equal(k, 1);
+            }
+        }
+        bw_graph_free(g);
+    }
+}
+
 /* 32 services is the limit: service 31 works and sets bit 31 of the masks. */
 static void test_max_services(void **state)
 {
@@ -342,7 +395,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csr),           cmocka_unit_test(test_needs),
-        cmocka_unit_test(test_groups),        cmocka_unit_test(test_max_services),
+        cmocka_unit_test(test_groups),        cmocka_unit_test(test_groups_many),
+        cmocka_unit_test(test_max_services),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
