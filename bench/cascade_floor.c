@@ -36,8 +36,8 @@ struct scan {
     const char *name, *sql, *cols;
 };
 
-static int run(sqlite3 *db, const struct scan *sc, int repeat, double *best_wall,
-               double *best_cpu, long *rows_out)
+static int run(sqlite3 *db, const struct scan *sc, int repeat, double *best_wall, double *best_cpu,
+               long *rows_out)
 {
     *best_wall = 1e30;
     *best_cpu = 0;
@@ -93,10 +93,14 @@ int main(int argc, char **argv)
     static const struct scan scans[] = {
         {"sites_ids", "SELECT rowid,id FROM site ORDER BY id", "ib"},
         {"sites_rest", "SELECT rowid,category,supplies,ifnull(population,0) FROM site", "ibbi"},
-        {"deps", "SELECT site,supplier,service,redundancy_group,buffer_hours,"
-                 "kind|(directed<<1)|(needs<<2) FROM dep", "iibbdi"},
-        {"deps_step_only", "SELECT site,supplier,service,redundancy_group,buffer_hours,"
-                           "kind|(directed<<1)|(needs<<2) FROM dep", "------"},
+        {"deps",
+         "SELECT site,supplier,service,redundancy_group,buffer_hours,"
+         "kind|(directed<<1)|(needs<<2) FROM dep",
+         "iibbdi"},
+        {"deps_step_only",
+         "SELECT site,supplier,service,redundancy_group,buffer_hours,"
+         "kind|(directed<<1)|(needs<<2) FROM dep",
+         "------"},
         {"deps_two_ints", "SELECT site,supplier FROM dep", "ii"},
     };
     const char *path = NULL;
@@ -115,8 +119,8 @@ int main(int argc, char **argv)
         return 2;
     }
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; BEGIN", NULL,
-                     NULL, NULL) != SQLITE_OK) {
+        sqlite3_exec(db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; BEGIN", NULL, NULL,
+                     NULL) != SQLITE_OK) {
         fprintf(stderr, "cascade_floor: %s: %s\n", path, db ? sqlite3_errmsg(db) : "open");
         return 1;
     }

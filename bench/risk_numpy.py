@@ -14,7 +14,8 @@ the deterministic part can agree exactly (the Monte Carlo agrees statistically).
 Prints "RESULT key value" lines (load_s, assess_s, assess_cpu_s, sums) like risk_bench. With --sample-out
 it writes every --sample-step-th site's results (the TSV of risk_bench); with --check FILE
 it compares the deterministic columns of FILE (written by risk_bench) with its own and
-exits 1 on any relative difference above 1e-4.
+exits 1 on any relative difference above 1e-4; it also prints the ratio of the sums of P50
+risk over the same pairs (the Monte Carlo, which agrees only statistically).
 
 usage: risk_numpy.py PACK_DIR DATA_DIR [--trials N] [--seed N] [--chunk N] [--limit N]
                      [--sample-step K] [--sample-out FILE] [--check FILE]
@@ -371,6 +372,7 @@ def main():
     if a.check:
         bad = checked = 0
         worst = 0.0
+        p50_c = p50_np = 0.0
         kidx = {t: k for k, t in enumerate(ids)}
         with open(a.check) as f:
             next(f)
@@ -379,6 +381,8 @@ def main():
                 s, k = int(p[0]), kidx[p[1]]
                 if s >= n:
                     continue
+                p50_c += float(p[2 + COLS.index("risk_p50")])
+                p50_np += mc["risk_p50"][s, k]
                 for ci, key in enumerate(DET_KEYS):
                     cv, pv = float(p[2 + ci]), det[key][s, k]
                     rel = abs(cv - pv) / max(abs(pv), 1e-30) if pv != 0 else abs(cv)
@@ -390,6 +394,9 @@ def main():
                     checked += 1
         print("check: %d deterministic values compared, %d differ by more than 1e-4 (largest relative "
               "difference %.2g)" % (checked, bad, worst))
+        print("check: Monte Carlo (different random streams): sum of P50 risk over the same site x "
+              "threat pairs: C %.4g, NumPy %.4g (ratio %.3f)" % (p50_c, p50_np, p50_c / p50_np if p50_np else 0))
+        print("RESULT p50_ratio %.6g" % (p50_c / p50_np if p50_np else 0))
         print("RESULT checked %d" % checked)
         print("RESULT mismatches %d" % bad)
         if bad:

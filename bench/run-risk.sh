@@ -11,8 +11,11 @@
 # each under /usr/bin/time -v (wall clock, peak resident memory), and checks that both
 # give the same deterministic values (T, V, C, risk and the consequence vector) on every
 # SAMPLE_STEP-th site: any relative difference above 1e-4 makes the script exit 1.
-# Prints the load average, the times, the ratio, peak memory and the goals (< 60 s,
-# < 4 GiB, >= 20x NumPy).
+# Prints the load average, wall and CPU times, the ratios, peak memory and the goals
+# (< 60 s, < 4 GiB, >= 20x NumPy). On a shared machine the wall times depend on the
+# other jobs; the CPU times (user + system of the assessment phase, from the programs
+# themselves) much less, so the table also gives an idle-machine estimate: bulwark's CPU
+# seconds divided by its threads, against NumPy's CPU seconds.
 #
 # Environment: N (1000000), SEED (1), TRIALS (100), THREADS (2), NP_N (50000), SAMPLE_STEP
 #   (1000), OUT (bench/out/risk), NP_PYTHON (/usr/bin/python3).
@@ -66,30 +69,35 @@ if [ "$status" -ne 0 ] && ! grep -q '^RESULT mismatches' "$OUT/np.log"; then
 fi
 
 c_s=$(get assess_s "$OUT/c.log")
-c_load_s=$(get load_s "$OUT/c.log")
-np_s=$(get assess_s "$OUT/np.log")
-np_sites=$(get sites "$OUT/np.log")
-awk -v n="$N" -v nps="$np_sites" -v c="$c_s" -v cl="$c_load_s" -v np="$np_s" -v thr="$THREADS" \
-    -v trials="$TRIALS" -v nt="$(get threats "$OUT/c.log")" -v cpk="$(peak "$OUT/c-time.txt")" \
+awk -v n="$N" -v nps="$(get sites "$OUT/np.log")" -v c="$c_s" -v ccpu="$(get assess_cpu_s "$OUT/c.log")" \
+    -v cl="$(get load_s "$OUT/c.log")" -v np="$(get assess_s "$OUT/np.log")" \
+    -v npcpu="$(get assess_cpu_s "$OUT/np.log")" -v thr="$THREADS" -v trials="$TRIALS" \
+    -v nt="$(get threats "$OUT/c.log")" -v cpk="$(peak "$OUT/c-time.txt")" \
     -v npk="$(peak "$OUT/np-time.txt")" -v mis="$(get mismatches "$OUT/np.log")" \
     -v chk="$(get checked "$OUT/np.log")" -v npv="$(awk '$2 == "numpy_version" { print $3 }' "$OUT/np.log")" \
     -v cwall="$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$OUT/c-time.txt")" \
+    -v p50r="$(get p50_ratio "$OUT/np.log")" \
     -v cload="$c_load" -v npload="$np_load" '
     function ok(x) { return x ? "met" : "NOT met" }
     BEGIN {
-        npfull = np * n / nps
+        x = n / nps                       # NumPy extrapolation factor (1 when it ran on all)
+        npw = np * x; npc = npcpu * x     # NumPy wall and CPU seconds for all N sites
+        idle = ccpu / thr                 # bulwark on THREADS otherwise idle cores (estimate)
         printf "\nRisk assessment: %d sites x %d threat types x %d trials (%.3g site-threat-trials)\n\n", n, nt, trials, n * nt * trials
-        printf "| %-58s | %12s | %10s |\n", "run", "seconds", "peak MiB"
-        printf "|%s|%s|%s|\n", "------------------------------------------------------------", "-------------:", "-----------:"
-        printf "| %-58s | %12.1f | %10d |\n", sprintf("bulwark bw_risk_run, %d threads (whole process %s)", thr, cwall), c, cpk
-        printf "| %-58s | %12.1f | %10s |\n", "  reading the pack and the register into the engine arrays", cl, ""
-        if (nps < n)
-            printf "| %-58s | %12.0f | %10d |\n", sprintf("NumPy %s, 1 thread: %d sites in %.1f s, EXTRAPOLATED", npv, nps, np), npfull, npk
-        else
-            printf "| %-58s | %12.1f | %10d |\n", sprintf("NumPy %s, 1 thread", npv), npfull, npk
-        printf "\nload average: %s after bulwark, %s after NumPy (2 cores, shared)\n", cload, npload
+        printf "| %-62s | %10s | %10s | %9s |\n", "run", "wall s", "CPU s", "peak MiB"
+        printf "|%s|%s|%s|%s|\n", "----------------------------------------------------------------", "-----------:", "-----------:", "----------:"
+        printf "| %-62s | %10.1f | %10.1f | %9d |\n", sprintf("bulwark bw_risk_run, %d threads (process %s)", thr, cwall), c, ccpu, cpk
+        printf "| %-62s | %10.1f | %10s | %9s |\n", "  reading the pack and the register into the engine arrays", cl, "", ""
+        printf "| %-62s | %10s | %10s | %9s |\n", sprintf("NumPy %s, 1 thread, %d sites", npv, nps), sprintf("%.1f", np), sprintf("%.1f", npcpu), npk
+        if (x > 1)
+            printf "| %-62s | %10.0f | %10.0f | %9s |\n", sprintf("NumPy EXTRAPOLATED to %d sites (x %.0f)", n, x), npw, npc, ""
+        printf "\nload average (2 cores, shared): %s after bulwark, %s after NumPy\n", cload, npload
         printf "agreement on the deterministic part: %d values compared, %d differ (> 1e-4 relative)\n", chk, mis
-        printf "goal < 60 s: %s (%.1f s); goal peak < 4 GiB: %s (%d MiB); goal >= 20x NumPy: %s (%.1fx)\n",
-               ok(c < 60), c, ok(cpk < 4096), cpk, ok(npfull / c >= 20), npfull / c
+        printf "Monte Carlo, different random streams: sum of P50 risk over the compared pairs, bulwark / NumPy = %.3f\n", p50r
+        printf "ratio NumPy / bulwark: wall %.1fx; CPU time %.1fx; idle-machine estimate (NumPy CPU / (bulwark CPU / %d threads)) %.1fx\n",
+               npw / c, npc / ccpu, thr, npc / idle
+        printf "goal < 60 s: %s as measured (%.1f s wall), %s on idle cores (estimate %.1f s = CPU / %d)\n", ok(c < 60), c, ok(idle < 60), idle, thr
+        printf "goal peak < 4 GiB: %s (%d MiB); goal >= 20x NumPy: %s as measured (%.1fx), %s idle estimate (%.1fx)\n",
+               ok(cpk < 4096), cpk, ok(npw / c >= 20), npw / c, ok(npc / idle >= 20), npc / idle
     }'
 exit "$status"

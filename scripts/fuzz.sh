@@ -7,7 +7,7 @@
 #   TARGET     csv geojson pack polygon (default: all)
 #   scripts/fuzz.sh --smoke [BUILD_DIR]   a quick check: every target for 5 seconds
 #
-# The library sources (src/base, geo, model, method, store, formats, plus the generated
+# The library sources (src/base, geo, model, method, store, formats, app, plus the generated
 # store migrations) are compiled straight into BUILD_DIR/obj with the same flags as the
 # harnesses, so no Meson build is needed: this works from a clean checkout. Each target
 # runs on a copy of tests/fuzz/corpus/<target>/ (BUILD_DIR/corpus/<target>, so the seed
@@ -55,15 +55,15 @@ mkdir -p "$obj" "$bdir/gen" "$bdir/logs"
 CFLAGS="-std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="$CFLAGS -fno-omit-frame-pointer -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter"
 INC=""
-for d in include/bulwark src/base src/geo src/model src/method src/store src/formats; do
+for d in include/bulwark src/base src/geo src/model src/method src/store src/formats src/app; do
     INC="$INC -I$root/$d"
 done
-if pkg-config --exists jansson sqlite3 proj 2>/dev/null; then
-    DEPCFLAGS=$(pkg-config --cflags jansson sqlite3 proj)
-    LIBS="$(pkg-config --libs jansson sqlite3 proj) -lm -lpthread"
+if pkg-config --exists jansson sqlite3 proj libsodium 2>/dev/null; then
+    DEPCFLAGS=$(pkg-config --cflags jansson sqlite3 proj libsodium)
+    LIBS="$(pkg-config --libs jansson sqlite3 proj libsodium) -lm -lpthread"
 else
     DEPCFLAGS=""
-    LIBS="-ljansson -lsqlite3 -lproj -lm -lpthread"
+    LIBS="-ljansson -lsqlite3 -lproj -lsodium -lm -lpthread"
 fi
 export CC CFLAGS INC DEPCFLAGS
 
@@ -74,7 +74,7 @@ python3 "$root/scripts/embed-sql.py" "$bdir/gen/store_migrations.c" \
 echo "fuzz: compiling the library with $CC" >&2
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 {
-    for d in base geo model method store formats; do
+    for d in base geo model method store formats app; do
         for f in "$root/src/$d"/*.c; do
             [ -f "$f" ] && printf '%s\n' "$f"
         done

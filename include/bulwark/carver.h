@@ -4,11 +4,11 @@
  * Each target gets seven scores from 1 to 10 — Criticality, Accessibility,
  * Recuperability, Vulnerability, Effect, Recognizability and Shock — where higher means
  * more attractive to an attacker; the total ranks the targets. Plain CARVER (the military
- * original) uses the first six only. A workshop sheet can be read from CSV with the
- * header `target,C,A,R,V,E,R2` or `target,C,A,R,V,E,R2,Shock`.
+ * original) uses the first six only. A workshop sheet is read from CSV by
+ * carver_sheet.h (formats).
  *
- * Ownership: targets are caller-allocated; names read from CSV point into the caller's
- * text (borrowed; not NUL-terminated: use name_len). Thread-safety: pure functions.
+ * Ownership: targets are caller-allocated; names are borrowed (use name_len: they need
+ * not be NUL-terminated). Thread-safety: pure functions.
  */
 #ifndef BW_CARVER_H
 #define BW_CARVER_H
@@ -60,16 +60,6 @@ int bw_carver_score(struct bw_carver_target *t, size_t n, int shock, struct bw_d
  * keep their input order. Call bw_carver_score first.
  */
 void bw_carver_rank(const struct bw_carver_target *t, size_t n, size_t *order);
-
-/**
- * Reads a workshop sheet: a header `target,C,A,R,V,E,R2[,Shock]`, then one target per
- * line (no quoting; blank lines and a final newline are allowed; CRLF accepted). Fills
- * t[0..*n) (at most @p max), sets *shock to 1 when the Shock column is present and
- * checks the scores as bw_carver_score. BW_EPARSE / BW_ERANGE / BW_ETOOBIG with @p d
- * naming the line and the column.
- */
-int bw_carver_read_csv(const char *text, size_t len, struct bw_carver_target *t, size_t max,
-                       size_t *n, int *shock, struct bw_diag *d);
 
 #ifdef __cplusplus
 }

@@ -45,8 +45,8 @@ struct bw_graph_dep {
     uint32_t group;    /**< redundancy group key of (site, service); 0 = the default group */
     uint16_t needs;    /**< k of n for the group (>= 1) */
     uint8_t service;
-    uint8_t kind;      /**< 0 supply, 1 link (as enum bw_dep_kind) */
-    uint8_t directed;  /**< links only: carries the service supplier -> site only */
+    uint8_t kind;     /**< 0 supply, 1 link (as enum bw_dep_kind) */
+    uint8_t directed; /**< links only: carries the service supplier -> site only */
     float buffer_hours;
 };
 
@@ -55,9 +55,8 @@ struct bw_graph_dep {
  * of services node v is a source of; @p population[v] the population it serves (>= 0).
  * Returns BW_EINVAL (bad ids, with @p d filled), BW_ETOOBIG or BW_ENOMEM.
  */
-int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies,
-                 const double *population, const struct bw_graph_dep *deps, size_t ndeps,
-                 struct bw_diag *d, bw_graph **out);
+int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies, const double *population,
+                 const struct bw_graph_dep *deps, size_t ndeps, struct bw_diag *d, bw_graph **out);
 /** Frees a graph. Accepts NULL. */
 void bw_graph_free(bw_graph *g);
 

@@ -25,7 +25,7 @@
  * Memory: the inputs take 32 bytes per site, 1 byte per site × threat (ranks) and
  * 8 bytes per measure in place (+4 per site for offsets); the results 56 bytes per
  * site × threat (24 threat types: ~1.4 KB per site, 1.4 GB per million sites); each
- * worker thread holds 2 × trials floats. Nothing is allocated per site.
+ * worker thread holds about 20 × trials floats of scratch. Nothing is allocated per site.
  *
  * Ownership: all inputs are borrowed for the call; results go to caller-allocated
  * arrays. Thread-safety: bw_risk_run runs its own threads and is reentrant; the inputs

@@ -255,8 +255,9 @@ typedef int (*bw_site_measure_cb)(void *ud, const struct bw_site_measure *m);
  * Appends threat level @p e to the history (check it first with bw_threat_level_check;
  * the store checks only the shape). Sets e->id; when e->set_at is NULL stamps it with the
  * current UTC time (YYYY-MM-DDTHH:MM:SS.sssZ), and when e->valid_from is NULL uses that
- * day; both strings are then copied into @p a. Runs in its own transaction level. Levels
- * are never changed or deleted: a new entry supersedes an old one (threat.h).
+ * day; both strings are then copied into @p a (when @p a is NULL they are left NULL).
+ * Runs in its own transaction level. Levels are never changed or deleted: a new entry
+ * supersedes an old one (threat.h).
  */
 int bw_store_threat_level_add(bw_store *s, struct bw_threat_level *e, struct bw_arena *a,
                               struct bw_diag *d);
@@ -291,6 +292,99 @@ int bw_store_threat_levels_load(bw_store *s, const bw_pack *p, const char *date,
 /** The measures of bw_store_site_measure_each as an array living in @p a (NULL when none). */
 int bw_store_site_measures_load(bw_store *s, const char *site, struct bw_arena *a,
                                 struct bw_site_measure **out, size_t *n);
+
+/* ---- accounts: users, tokens, login attempts (store_user.c) ------------------------ */
+
+/** A user account. Strings borrow the store's row or an arena, as each function says. */
+struct bw_user {
+    int64_t id;
+    const char *name;
+    const char *org;           /**< organisation id */
+    int role;                  /**< enum bw_user_role (user.h) */
+    const char *password_hash; /**< argon2id string; NULL in listings */
+    int disabled;
+    const char *created;       /**< ISO 8601 UTC */
+};
+
+/**
+ * Who is asking: the authenticated caller of a server request, passed to the store's
+ * reads so that what a caller may see is decided where the data is read. Plain data;
+ * strings owned by the caller (a request arena).
+ */
+struct bw_principal {
+    int64_t user_id;
+    const char *user;  /**< user name */
+    const char *org;   /**< organisation id */
+    int role;          /**< enum bw_user_role */
+    int64_t token_id;  /**< the token that authenticated the request */
+    const char *token_kind; /**< "session" or "api" */
+    const char *expires;    /**< the token's expiry, ISO 8601 UTC */
+};
+
+/** A cheap read that proves the database answers (for health checks): BW_OK or BW_ESTORE. */
+int bw_store_ping(bw_store *s);
+
+/** Adds a user (name and role already checked, @p u->password_hash set); sets u->id.
+ *  BW_EEXIST (field "name") for a taken name, BW_EREF (field "org") for an unknown org. */
+int bw_store_user_add(bw_store *s, struct bw_user *u, struct bw_diag *d);
+/** Copies user @p name (with its password hash) into @p a; BW_ENOTFOUND when absent. */
+int bw_store_user_get(bw_store *s, const char *name, struct bw_arena *a, struct bw_user *out);
+/** Every user by name, without password hashes; strings valid during the callback. */
+int bw_store_users_each(bw_store *s, int (*cb)(void *ud, const struct bw_user *u), void *ud);
+/** Disables user @p name (and revokes its tokens); BW_ENOTFOUND when absent. */
+int bw_store_user_disable(bw_store *s, const char *name, struct bw_diag *d);
+/** Replaces the password hash of user @p id (after a rehash). */
+int bw_store_user_set_password_hash(bw_store *s, int64_t id, const char *hash);
+
+/**
+ * Stores a token's hash for user @p user_id, of @p kind "session" or "api", valid for
+ * @p seconds from now; sets *id and copies the expiry time into @p expires (21 bytes).
+ */
+int bw_store_token_add(bw_store *s, int64_t user_id, const char *kind, const char *hash,
+                       int64_t seconds, int64_t *id, char expires[21], struct bw_diag *d);
+/**
+ * The principal holding the token with hash @p hash: BW_ENOTFOUND when no such token,
+ * or when it has expired, was revoked, or its user is disabled. Strings go to @p a.
+ */
+int bw_store_token_auth(bw_store *s, const char *hash, struct bw_arena *a,
+                        struct bw_principal *out);
+/**
+ * The check of bw_store_token_auth with its statement prepared once, for a server that
+ * checks a token on every request. Borrows @p s: free the checker (bw_token_checker_free,
+ * accepts NULL) before closing the store. Same thread-safety as the store.
+ */
+typedef struct bw_token_checker bw_token_checker;
+int bw_token_checker_new(bw_store *s, bw_token_checker **out);
+/** As bw_store_token_auth. */
+int bw_token_checker_auth(bw_token_checker *c, const char *hash, struct bw_arena *a,
+                          struct bw_principal *out);
+void bw_token_checker_free(bw_token_checker *c);
+/** Revokes token @p id; BW_ENOTFOUND when there is no such unrevoked token. */
+int bw_store_token_revoke(bw_store *s, int64_t id);
+
+/** Records a login attempt at Unix time @p now. Old attempts (over a day) are pruned. */
+int bw_store_login_record(bw_store *s, const char *name, const char *address, int ok,
+                          int64_t now);
+/**
+ * Failed logins since @p since (Unix time) for account @p name (after its last
+ * successful login) and from @p address, and the oldest failure of each in that window
+ * (0 when none), for computing Retry-After.
+ */
+int bw_store_login_failures(bw_store *s, const char *name, const char *address, int64_t since,
+                            int64_t *by_name, int64_t *oldest_name, int64_t *by_address,
+                            int64_t *oldest_address);
+
+/**
+ * The sites @p who may see, in id order: every site for the national authority
+ * (admin, analyst); for a responder the sites its organisation operates or holds a
+ * role at; for the other roles the sites its organisation operates. The TLP policy
+ * will refine this here, so no caller can forget it.
+ */
+int bw_store_sites_visible_each(bw_store *s, const struct bw_principal *who, bw_site_cb cb,
+                                void *ud);
+/** Site @p id as bw_store_site_get, but BW_ENOTFOUND also when @p who may not see it. */
+int bw_store_site_visible_get(bw_store *s, const struct bw_principal *who, const char *id,
+                              struct bw_arena *a, struct bw_site *out);
 
 #ifdef __cplusplus
 }

@@ -44,9 +44,12 @@ int cmd_measure(int argc, char **argv);     /* cmd_measures.c */
 int cmd_gaps(int argc, char **argv);        /* cmd_measures.c */
 int cmd_effects(int argc, char **argv);     /* cmd_effects.c */
 int cmd_assess(int argc, char **argv);
+int cmd_carver(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_risks(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
+int cmd_serve(int argc, char **argv);      /* cmd_serve.c */
+int cmd_user(int argc, char **argv);       /* cmd_user.c */
 
 struct bw_arena;
 struct bw_graph_data;

@@ -72,8 +72,8 @@ static const char usage_crowd[] =
 
 static const char usage_ramming[] =
     "usage: bulwark effects ramming --vehicle-kg M --speed-kmh V\n"
-    "                               [--barrier-kg M --barrier-kmh V --penetration-m P]\n"
-    "                               [--standoff-m S] [--density D --approach-m L\n"
+    "                               [--barrier-kg M --barrier-kmh V --penetration-m P\n"
+    "                               --standoff-m S] [--density D --approach-m L\n"
     "                               [--width-m W]] [--json]\n\n"
     "Kinetic energy of the threat vehicle and, with a barrier rating, whether the\n"
     "barrier stops it before the protected area S metres behind: stopped when the\n"
@@ -480,7 +480,8 @@ static int sub_standoff(int argc, char **argv)
         size_t n;
         const struct bw_standoff_chart *all = bw_pack_standoff_charts(p, &n);
         if (!n)
-            cli_failf("--chart: the pack has no stand-off charts (effects part)");
+            cli_failf("the pack has no stand-off charts (no effects part); store a current "
+                      "pack with `bulwark init`");
         else
             cli_failf("--chart: unknown chart '%s' (the pack has %s%s%s)", chart, all[0].id,
                       n > 1 ? ", " : "", n > 1 ? all[1].id : "");
@@ -655,9 +656,9 @@ static int sub_ramming(int argc, char **argv)
     if (!set[VKG] || !set[VKMH])
         return cli_usage(usage_ramming, "--vehicle-kg and --speed-kmh are required");
     barrier = set[BKG] || set[BKMH] || set[PEN];
-    if (barrier && !(set[BKG] && set[BKMH] && set[PEN]))
-        return cli_usage(usage_ramming,
-                         "a barrier needs --barrier-kg, --barrier-kmh and --penetration-m");
+    if (barrier && !(set[BKG] && set[BKMH] && set[PEN] && set[STAND]))
+        return cli_usage(usage_ramming, "a barrier needs --barrier-kg, --barrier-kmh, "
+                                        "--penetration-m and --standoff-m");
     if (set[DEN] != set[LEN])
         return cli_usage(usage_ramming, "--density and --approach-m go together");
     if (load_pack(o.db, &p))
@@ -669,7 +670,7 @@ static int sub_ramming(int argc, char **argv)
                bw_kinetic_energy_j(v[VKG], v[VKMH]) / 1000);
     if (barrier) {
         struct bw_barrier_rating b = {v[BKG], v[BKMH], v[PEN]};
-        bw_ramming_check(&b, v[VKG], v[VKMH], set[STAND] ? v[STAND] : 0, &r);
+        bw_ramming_check(&b, v[VKG], v[VKMH], v[STAND], &r);
         stopped = r.stopped;
         json_object_set_new(j, "barrier",
                             json_pack("{s:f, s:b, s:b, s:b, s:b}", "rating_energy_j",
@@ -682,7 +683,7 @@ static int sub_ramming(int argc, char **argv)
             printf("  energy covers the threat: %s; mass covers it: %s; penetration within "
                    "the %g m stand-off: %s\n",
                    r.energy_ok ? "yes" : "no", r.mass_ok ? "yes" : "no",
-                   set[STAND] ? v[STAND] : 0, r.penetration_ok ? "yes" : "no");
+                   v[STAND], r.penetration_ok ? "yes" : "no");
             printf("  stopped: %s\n", r.stopped ? "yes" : "no");
         }
     }

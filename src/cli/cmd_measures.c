@@ -304,6 +304,7 @@ struct gaps {
     size_t nlv;
     struct bw_site_measure *sm;   /* every site's measures, by site id */
     size_t nsm;
+    size_t cur, ncur;             /* sm[cur, cur + ncur) are the current site's */
     int threshold;                /* gap threshold rank */
     int *rank;                    /* per threat type: rank in force at the current site */
     json_t *out;                  /* JSON sites array, or NULL for text */
@@ -313,12 +314,22 @@ struct gaps {
     int oom;
 };
 
-/* The first record of @p measure at @p site, or NULL (records are sorted by site id). */
-static const struct bw_site_measure *at_site(const struct gaps *g, const char *site,
-                                             const char *measure)
+/* Moves the cursor to the records of @p site. Sites and records both come in site id
+ * order (the same BINARY collation), so one pass over the records serves all sites. */
+static void seek_site(struct gaps *g, const char *site)
 {
-    for (size_t i = 0; i < g->nsm; i++)
-        if (strcmp(g->sm[i].site, site) == 0 && strcmp(g->sm[i].measure, measure) == 0)
+    while (g->cur < g->nsm && strcmp(g->sm[g->cur].site, site) < 0)
+        g->cur++;
+    g->ncur = 0;
+    while (g->cur + g->ncur < g->nsm && strcmp(g->sm[g->cur + g->ncur].site, site) == 0)
+        g->ncur++;
+}
+
+/* The record of @p measure at the current site, or NULL. */
+static const struct bw_site_measure *at_site(const struct gaps *g, const char *measure)
+{
+    for (size_t i = g->cur; i < g->cur + g->ncur; i++)
+        if (strcmp(g->sm[i].measure, measure) == 0)
             return &g->sm[i];
     return NULL;
 }
@@ -360,6 +371,7 @@ static int on_gap_site(void *ud, const struct bw_site *site, const struct bw_sit
     if (g->only && strcmp(site->id, g->only) != 0)
         return 0;
     g->found = 1;
+    seek_site(g, site->id);
     bw_buf_reset(&g->reasons);
     if ((rc = bw_designate_site(g->p, site, l, &des, &g->reasons)))
         return rc;
@@ -379,7 +391,7 @@ static int on_gap_site(void *ud, const struct bw_site *site, const struct bw_sit
                 acts++;
         if (!acts)
             continue;
-        have = at_site(g, site->id, m[k].id);
+        have = at_site(g, m[k].id);
         if (have && !have->planned && have->quality >= GAP_QUALITY_MIN)
             continue;
         status = !have ? "missing" : have->planned ? "planned" : "weak";

@@ -295,14 +295,13 @@ static int level_history(bw_store *s, const bw_pack *p, int json)
             json_array_append_new(arr, level_json(&e[i]));
         rc = cli_json_print(arr);
     } else {
-        printf("%-4s %-24s %-20s %-12s %-12s %-24s %-10s %s\n", "#", "SET", "THREAT", "LEVEL",
-               "REGION", "SECTOR", "FROM", "TO");
+        printf("%-4s %-24s %-20s %-12s %-12s %-24s %-10s %-10s %s\n", "#", "SET", "THREAT",
+               "LEVEL", "REGION", "SECTOR", "FROM", "TO", "NOTE");
         for (size_t i = 0; i < n; i++)
-            printf("%-4lld %-24s %-20s %-12s %-12s %-24s %-10s %s%s%s\n", (long long)e[i].id,
+            printf("%-4lld %-24s %-20s %-12s %-12s %-24s %-10s %-10s %s\n", (long long)e[i].id,
                    e[i].set_at, e[i].threat, e[i].level, e[i].region ? e[i].region : "*",
                    e[i].sector ? e[i].sector : "*", e[i].valid_from,
-                   e[i].valid_to ? e[i].valid_to : "-", e[i].note ? "  " : "",
-                   e[i].note ? e[i].note : "");
+                   e[i].valid_to ? e[i].valid_to : "-", e[i].note ? e[i].note : "");
         if (!n)
             printf("(no threat level set: every threat is at the pack default)\n");
     }

@@ -29,8 +29,11 @@ const struct cli_cmd cli_cmds[] = {
     {"effects", cmd_effects, "blast, stand-off, crowd, ramming, firearms and drone effects"},
     {"assess", cmd_assess, "run the national risk assessment (T x V x C, Monte Carlo)"},
     {"explain", cmd_explain, "every factor of one site's risk under one threat type"},
+    {"carver", cmd_carver, "rank the targets of a CARVER + Shock workshop sheet"},
     {"risks", cmd_risks, "the national risk register of an assessment run"},
     {"runs", cmd_runs, "assessment runs kept, and what changed between two"},
+    {"serve", cmd_serve, "serve the JSON API over HTTP (accounts, the register)"},
+    {"user", cmd_user, "accounts of the server: add, list, disable, token, revoke"},
     {NULL, NULL, NULL},
 };
 

@@ -73,15 +73,15 @@ struct bw_cascade {
     const bw_graph *g;
     uint32_t n, ngroups;
     uint8_t *working, *base, *removed;
-    uint32_t *has;   /* per node: mask of services it has */
-    uint32_t *base_has; /* has[] at the baseline fixpoint, where every run starts */
-    uint32_t *needs; /* per node: bw_graph_needs (a copy, read without a call) */
-    uint32_t *cnt;   /* per group: propagation counter (counts down from gneed); widest()
-                      * counts up from 0 */
-    uint32_t *gneed; /* per group: suppliers it needs (a copy, read without a call) */
-    uint32_t used;   /* services some node needs: the others cannot change working[] */
+    uint32_t *has;           /* per node: mask of services it has */
+    uint32_t *base_has;      /* has[] at the baseline fixpoint, where every run starts */
+    uint32_t *needs;         /* per node: bw_graph_needs (a copy, read without a call) */
+    uint32_t *cnt;           /* per group: propagation counter (counts down from gneed); widest()
+                              * counts up from 0 */
+    uint32_t *gneed;         /* per group: suppliers it needs (a copy, read without a call) */
+    uint32_t used;           /* services some node needs: the others cannot change working[] */
     uint32_t *src_off, *src; /* per service: its sources (src[src_off[s]..src_off[s+1]]) */
-    uint32_t *queue; /* BFS queue */
+    uint32_t *queue;         /* BFS queue */
     uint32_t *lost;
     size_t nlost;
     double pop_lost;
@@ -97,8 +97,8 @@ struct bw_cascade {
     uint32_t run, stamp;
     uint32_t *touched, *flist, *dlist;
     size_t ntouched, nfail;
-    int all_touched;            /* a full update ran: restore everything */
-    uint64_t *pq;               /* candidate heap: rank << 32 | node */
+    int all_touched;                   /* a full update ran: restore everything */
+    uint64_t *pq;                      /* candidate heap: rank << 32 | node */
     size_t pos[BW_GRAPH_MAX_SERVICES]; /* per service: flist entries already deleted */
     uint32_t next_rank[BW_GRAPH_MAX_SERVICES];
     /* timed mode */
@@ -799,8 +799,8 @@ uint32_t bw_cascade_baseline_unserved(const bw_cascade *c)
  * baseline, rooted at a super-source joined to the working sources. Vertices are
  * handled by DFS number (1..N); 0 means "not reached". */
 struct lt {
-    uint32_t *dfn, *vertex, *parent, *semi, *idom, *label, *ancestor, *bucket_head,
-        *bucket_next, *pred_off, *pred, *stack, *stack_pos;
+    uint32_t *dfn, *vertex, *parent, *semi, *idom, *label, *ancestor, *bucket_head, *bucket_next,
+        *pred_off, *pred, *stack, *stack_pos;
 };
 
 static uint32_t lt_eval(struct lt *t, uint32_t v, uint32_t *path)

@@ -22,16 +22,16 @@
 
 struct bw_graph {
     uint32_t n, nservices, ngroups, nslots;
-    uint32_t *supplies;   /* n: source masks */
-    uint32_t *needs;      /* n: needed-service masks */
-    double *population;   /* n */
-    uint32_t *offs;       /* nslots * (n + 1): CSR offsets of the services with entries */
-    uint32_t *zero;       /* n + 1 zeros: the offsets of services without entries */
+    uint32_t *supplies; /* n: source masks */
+    uint32_t *needs;    /* n: needed-service masks */
+    double *population; /* n */
+    uint32_t *offs;     /* nslots * (n + 1): CSR offsets of the services with entries */
+    uint32_t *zero;     /* n + 1 zeros: the offsets of services without entries */
     const uint32_t *off[BW_GRAPH_MAX_SERVICES]; /* per service: offs + slot * (n + 1), or zero */
-    uint32_t *target;     /* entries: receiving node */
-    uint32_t *via;        /* entries: group id, or BW_GRAPH_LINK */
-    uint32_t *group_owner, *group_needs; /* ngroups */
-    float *group_buffer;  /* ngroups: longest buffer among the group's dependencies */
+    uint32_t *target;                           /* entries: receiving node */
+    uint32_t *via;                              /* entries: group id, or BW_GRAPH_LINK */
+    uint32_t *group_owner, *group_needs;        /* ngroups */
+    float *group_buffer; /* ngroups: longest buffer among the group's dependencies */
     size_t nentries;
     int all_one;
 };
@@ -102,9 +102,8 @@ static int sort_site(const struct bw_graph_dep *deps, uint32_t *idx, size_t k)
     return BW_OK;
 }
 
-int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies,
-                 const double *population, const struct bw_graph_dep *deps, size_t ndeps,
-                 struct bw_diag *d, bw_graph **out)
+int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies, const double *population,
+                 const struct bw_graph_dep *deps, size_t ndeps, struct bw_diag *d, bw_graph **out)
 {
     bw_graph *g = NULL;
     uint32_t *order = NULL, *sbeg = NULL, *dep_group = NULL;
@@ -125,8 +124,10 @@ int bw_graph_new(uint32_t n, uint32_t nservices, const uint32_t *supplies,
         const struct bw_graph_dep *e = &deps[i];
         if (e->site >= n || e->supplier >= n || e->service >= nservices || e->kind > 1 ||
             e->needs == 0)
-            return bw_diag_set(d, BW_EINVAL, NULL, "dependency %zu refers to an unknown site, "
-                               "service or kind", i);
+            return bw_diag_set(d, BW_EINVAL, NULL,
+                               "dependency %zu refers to an unknown site, "
+                               "service or kind",
+                               i);
         if (e->site == e->supplier)
             return bw_diag_set(d, BW_EINVAL, "supplier", "dependency %zu is a self-loop", i);
         if (!(e->buffer_hours >= 0))

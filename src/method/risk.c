@@ -136,8 +136,8 @@ static void percentiles(const float *a, float *t, uint16_t *b, size_t n, float o
     static const double q[3] = {0.05, 0.50, 0.95};
     uint32_t count[NBUCKETS + 1];
     float mn = a[0], mx = a[0];
-    double scale;
-    size_t i0 = 1;
+    double scale, frac[3];
+    size_t i0 = 1, k[3], k1[3], below[3], b0[3], b1[3], nin[3];
 
 #ifdef __SSE2__
     if (n >= 4) {
@@ -167,40 +167,70 @@ static void percentiles(const float *a, float *t, uint16_t *b, size_t n, float o
     scale = (double)NBUCKETS / ((double)mx - (double)mn);
     memset(count, 0, sizeof count);
     for (size_t i = 0; i < n; i++) {
-        long k = (long)(((double)a[i] - (double)mn) * scale);
-        k = k < NBUCKETS - 1 ? k : NBUCKETS - 1;
-        b[i] = (uint16_t)k;
-        count[k]++;
+        long bk = (long)(((double)a[i] - (double)mn) * scale);
+        bk = bk < NBUCKETS - 1 ? bk : NBUCKETS - 1;
+        b[i] = (uint16_t)bk;
+        count[bk]++;
+    }
+    /* The ranks k, k1 = k + 1 (or k) of each percentile, the buckets b0..b1 holding them
+     * and the number of values below b0. */
+    for (int p = 0; p < 3; p++) {
+        double pos = q[p] * (double)(n - 1);
+        size_t upto;
+        k[p] = (size_t)pos;
+        frac[p] = pos - (double)k[p];
+        k1[p] = frac[p] > 0 && k[p] + 1 < n ? k[p] + 1 : k[p];
+        below[p] = 0;
+        b0[p] = 0;
+        while (below[p] + count[b0[p]] <= k[p]) /* bucket of rank k */
+            below[p] += count[b0[p]++];
+        b1[p] = b0[p];
+        upto = below[p] + count[b1[p]];
+        while (upto <= k1[p]) /* bucket of rank k1 */
+            upto += count[++b1[p]];
+        nin[p] = upto - below[p];
+    }
+    /* Usually the three bucket ranges are disjoint and hold few values: one pass then
+     * gathers all of them, one sort orders them, and since buckets are ordered by value,
+     * each range's values form a block of the sorted list, at the sum of the sizes of the
+     * ranges before it. */
+    if (b0[1] > b1[0] && b0[2] > b1[1] && nin[0] + nin[1] + nin[2] <= 48) {
+        uint8_t in[NBUCKETS];
+        size_t m = 0, off = 0;
+        memset(in, 0, sizeof in);
+        for (int p = 0; p < 3; p++)
+            for (size_t x = b0[p]; x <= b1[p]; x++)
+                in[x] = 1;
+        for (size_t i = 0; i < n; i++) {
+            t[m] = a[i];
+            m += in[b[i]];
+        }
+        sort_small(t, m);
+        for (int p = 0; p < 3; p++) {
+            float x0 = t[off + (k[p] - below[p])], x1 = t[off + (k1[p] - below[p])];
+            out[p] = (float)(x0 + frac[p] * ((double)x1 - x0));
+            off += nin[p];
+        }
+        return;
     }
     for (int p = 0; p < 3; p++) {
-        double pos = q[p] * (double)(n - 1), frac;
-        size_t k = (size_t)pos, k1, below = 0, b0 = 0, b1, m = 0;
-        frac = pos - (double)k;
-        k1 = frac > 0 && k + 1 < n ? k + 1 : k;
-        while (below + count[b0] <= k) /* bucket of rank k */
-            below += count[b0++];
-        b1 = b0;
-        {
-            size_t upto = below + count[b1];
-            while (upto <= k1) /* bucket of rank k1 */
-                upto += count[++b1];
-        }
+        size_t m = 0, kk = k[p] - below[p], kk1 = k1[p] - below[p];
         for (size_t i = 0; i < n; i++) { /* gather the buckets b0..b1 */
             t[m] = a[i];
-            m += b[i] >= b0 && b[i] <= b1;
+            m += b[i] >= b0[p] && b[i] <= b1[p];
         }
         if (m <= 32) {
             sort_small(t, m);
         } else {
-            select_k(t, t + m, 0, m, k - below);
-            if (k1 != k) { /* rank k + 1: the least value after position k − below */
-                float x1 = t[k - below + 1];
-                for (size_t j = k - below + 2; j < m; j++)
+            select_k(t, t + m, 0, m, kk);
+            if (kk1 != kk) { /* rank k + 1: the least value after position k − below */
+                float x1 = t[kk + 1];
+                for (size_t j = kk + 2; j < m; j++)
                     x1 = t[j] < x1 ? t[j] : x1;
-                t[k1 - below] = x1;
+                t[kk1] = x1;
             }
         }
-        out[p] = (float)(t[k - below] + frac * ((double)t[k1 - below] - t[k - below]));
+        out[p] = (float)(t[kk] + frac[p] * ((double)t[kk1] - t[kk]));
     }
 }
 

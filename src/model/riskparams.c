@@ -17,6 +17,7 @@
  * for bw_riskparams_parse, as long as the returned value). Immutable after parsing.
  */
 #include "riskparams.h"
+#include "effects_pack.h"
 #include "alloc.h"
 #include "error.h"
 #include "json_jansson.h"
@@ -25,6 +26,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 /* The value with its owned arrays, and the JSON tree when parsed from text. */
@@ -336,7 +338,6 @@ static int parse_sections(struct rp_owned *o, json_t *root, struct bw_diag *d)
     json_t *ra = json_object_get(root, "ramming"), *ua = json_object_get(root, "uas");
     json_t *ec = json_object_get(root, "economic"), *w = json_object_get(root, "weights");
     struct bw_riskparams *r = &o->rp;
-    struct bw_tri t;
     int rc;
 
     if (!json_is_object(b) || !json_is_object(fa) || !json_is_object(ra) || !json_is_object(ua) ||
@@ -383,7 +384,6 @@ static int parse_sections(struct rp_owned *o, json_t *root, struct bw_diag *d)
             (rc = source(sv, "economic", "symbolic_value", d, &r->symbolic_value_source)))
             return rc;
     }
-    (void)t;
     if ((rc = num(w, "fatalities", 0, 1e3, "weights", "weights", d, &r->w_fatalities)) ||
         (rc = num(w, "injuries", 0, 1e3, "weights", "weights", d, &r->w_injuries)) ||
         (rc = num(w, "economic", 0, 1e3, "weights", "weights", d, &r->w_economic)) ||
@@ -438,6 +438,38 @@ fail:
     return rc;
 }
 
+/* The armed-response and ramming figures the risk part shares with the effects part's
+ * assumptions (bulwark effects): in one pack they must be the same numbers. */
+static int agrees_with_effects(const bw_pack *p, const struct bw_riskparams *r,
+                               struct bw_diag *d)
+{
+    static const struct {
+        const char *assumption, *field;
+        size_t off;
+    } same[] = {
+        {"response-dispatch-min", "firearms.dispatch_min",
+         offsetof(struct bw_riskparams, fa_dispatch_min)},
+        {"response-speed-kmh", "firearms.speed_kmh", offsetof(struct bw_riskparams, fa_speed_kmh)},
+        {"response-road-factor", "firearms.road_factor",
+         offsetof(struct bw_riskparams, fa_road_factor)},
+        {"firearms-casualties-per-min", "firearms.rate_per_min",
+         offsetof(struct bw_riskparams, fa_rate_per_min)},
+        {"approach-width-m", "ramming.width_m", offsetof(struct bw_riskparams, ram_width_m)},
+    };
+
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        double e = bw_pack_effects_assumption(p, same[i].assumption, NAN);
+        double v;
+        memcpy(&v, (const char *)r + same[i].off, sizeof v);
+        if (!isnan(e) && e != v)
+            return bw_diag_set(d, BW_EINVAL, "risk",
+                               "%s is %g but the effects part's assumption '%s' is %g: one "
+                               "pack must use one figure", same[i].field, v,
+                               same[i].assumption, e);
+    }
+    return BW_OK;
+}
+
 static int risk_parse(const bw_pack *p, json_t *j, struct bw_diag *d, void **out)
 {
     struct rp_owned *o = NULL;
@@ -446,6 +478,8 @@ static int risk_parse(const bw_pack *p, json_t *j, struct bw_diag *d, void **out
     if (!j)
         return BW_OK;
     rc = parse_root(p, j, d, &o);
+    if (!rc)
+        rc = agrees_with_effects(p, &o->rp, d);
     *out = o;
     return rc;
 }

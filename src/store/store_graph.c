@@ -1,10 +1,15 @@
 /*
  * store_graph.c — the register's dependency graph as flat arrays for bw_graph_new.
  *
- * Two ordered scans (sites by id, then dependencies) fill the arrays of struct
- * bw_graph_data; site rowids map to node numbers through one array, and redundancy
- * group names are interned as small integers. Part of the SQLite back end: it shares
- * the handle and helpers of store_internal.h.
+ * Three scans inside one read transaction fill the arrays of struct bw_graph_data: the
+ * covering index on site id gives the node numbers (id order) and the ids, a plain scan
+ * of the site table the other site columns, and a plain scan of the dep table the
+ * dependencies. Site rowids map to node numbers through one array (not read at all when
+ * rowids are already in id order); text columns are read as bytes, and categories,
+ * supplies, services and redundancy-group names are interned, so each distinct value is
+ * copied and parsed once whatever the number of rows. Most of the time is SQLite's own
+ * (bench/RESULTS.md, "The graph load and SQLite's floor"). Part of the SQLite back end:
+ * it shares the handle and helpers of store_internal.h.
  */
 #include "store.h"
 #include "store_internal.h"
@@ -155,8 +160,10 @@ static int parse_supplies(const struct bw_term *svc, size_t ns, const char *sup,
         size_t len = end ? (size_t)(end - sup) : strlen(sup);
         int si = service_index(svc, ns, sup, len);
         if (si < 0)
-            return bw_diag_set(d, BW_EREF, "supplies", "site '%s' supplies '%.*s', a service "
-                               "not in the pack", id, (int)len, sup);
+            return bw_diag_set(d, BW_EREF, "supplies",
+                               "site '%s' supplies '%.*s', a service "
+                               "not in the pack",
+                               id, (int)len, sup);
         *mask |= 1u << si;
         sup += len + (end != NULL);
     }
@@ -189,7 +196,14 @@ static int cached_intern(struct intern *t, struct last *l, struct bw_arena *a, c
                          size_t len, uint32_t *val, const char **interned)
 {
     int rc;
-    if (l->key && l->len == len && memcmp(l->key, key, len) == 0) {
+    size_t i = 0;
+
+    /* A byte loop: the values are a few bytes long, and a call to memcmp per row of
+     * millions costs more than the comparison. */
+    if (l->key && l->len == len)
+        while (i < len && l->key[i] == key[i])
+            i++;
+    if (l->key && l->len == len && i == len) {
         *val = l->val;
         if (interned)
             *interned = l->key;
@@ -279,8 +293,9 @@ static int graph_read(bw_store *s, const bw_pack *pack, struct bw_arena *a,
     /* 2. The other site columns, in rowid order (a plain scan of the table). Categories
      *    are interned (one copy per distinct value) and each distinct supplies value is
      *    parsed once. */
-    if (sqlite3_prepare_v2(bw_sq_db(s), "SELECT rowid,category,supplies,ifnull(population,0) FROM site",
-                           -1, &q, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(bw_sq_db(s),
+                           "SELECT rowid,category,supplies,ifnull(population,0) FROM site", -1, &q,
+                           NULL) != SQLITE_OK) {
         rc = bw_sq_error(s, d, "reading sites");
         goto out;
     }
@@ -344,7 +359,8 @@ static int graph_read(bw_store *s, const bw_pack *pack, struct bw_arena *a,
         uint32_t v;
         if (site < 1 || site > maxrow || supplier < 1 || supplier > maxrow ||
             (!identity && (!node_of[site] || !node_of[supplier])) || !service) {
-            rc = bw_diag_set(d, BW_ESTORE, NULL, "a dependency refers to a site that is not "
+            rc = bw_diag_set(d, BW_ESTORE, NULL,
+                             "a dependency refers to a site that is not "
                              "in the register");
             goto out;
         }
@@ -364,8 +380,10 @@ static int graph_read(bw_store *s, const bw_pack *pack, struct bw_arena *a,
             svc_index[v] = service_index(svc, ns, service, servicen);
         }
         if (svc_index[v] < 0) {
-            rc = bw_diag_set(d, BW_EREF, "service", "a dependency uses '%.*s', a service not "
-                             "in the pack", (int)servicen, service);
+            rc = bw_diag_set(d, BW_EREF, "service",
+                             "a dependency uses '%.*s', a service not "
+                             "in the pack",
+                             (int)servicen, service);
             goto out;
         }
         /* Rowids in id order (a register imported in id order) need no lookup: the

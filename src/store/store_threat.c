@@ -77,9 +77,9 @@ int bw_store_threat_level_add(bw_store *s, struct bw_threat_level *e, struct bw_
         goto fail;
     }
     e->id = sqlite3_column_int64(q, 0);
-    if (!e->valid_from)
+    if (!e->valid_from && a)
         e->valid_from = bw_sq_dup(a, bw_sq_col_text(q, 1), &oom);
-    if (!e->set_at)
+    if (!e->set_at && a)
         e->set_at = bw_sq_dup(a, bw_sq_col_text(q, 2), &oom);
     if (oom) {
         rc = bw_diag_set(d, BW_ENOMEM, NULL, "out of memory");

@@ -216,6 +216,9 @@ class EffectsTest(CliTestCase):
         self.assertEqual(j["people_exposed"], 0)
         self.fails(2, "--barrier-kg", "ramming", "--vehicle-kg", "2300", "--speed-kmh", "100",
                    "--barrier-kg", "6800")
+        # A barrier verdict needs the stand-off its penetration is compared with.
+        self.fails(2, "--standoff-m", "ramming", "--vehicle-kg", "2300", "--speed-kmh", "100",
+                   "--barrier-kg", "6800", "--barrier-kmh", "80", "--penetration-m", "1")
         self.fails(1, "--vehicle-kg", "ramming", "--vehicle-kg", "-2300", "--speed-kmh", "100")
 
     def test_firearms(self):

@@ -1,9 +1,10 @@
 /*
  * bundle_pack.c — writes the bundled document bw_pack_read_dir makes of a pack directory
  * to stdout: the seed tests/fuzz/corpus/pack/default-bundle.json. Not built by
- * scripts/fuzz.sh; regenerate the seed after changing packs/default with
+ * scripts/fuzz.sh; regenerate the seed after changing packs/default (with the library
+ * of a Meson build in build/) with
  *   cc -std=c17 -D_GNU_SOURCE -Iinclude/bulwark -Isrc/base tests/fuzz/bundle_pack.c \
- *      src/base/*.c src/model/pack.c -ljansson -lm -o /tmp/bundle_pack &&
+ *      build/src/libbulwark.a -ljansson -lsqlite3 -lproj -lm -lpthread -o /tmp/bundle_pack &&
  *   /tmp/bundle_pack packs/default > tests/fuzz/corpus/pack/default-bundle.json
  */
 #include "alloc.h"

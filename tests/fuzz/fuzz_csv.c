@@ -11,10 +11,15 @@
  *    pack: an error comes with a diagnostic; success counts one record per data row.
  *    The same for organisations, dependencies and roles: a header of another entity
  *    is refused at once, so this costs little and covers their validators too.
+ * 3. bw_carver_sheet_read of the input as a CARVER + Shock workshop sheet: an error comes
+ *    with a diagnostic; success means one target per data row, every score in 1..10
+ *    and every total the sum of its scores.
  */
 #include "fuzz_common.h"
 
+#include "arena.h"
 #include "buf.h"
+#include "carver_sheet.h"
 #include "csv.h"
 #include "import.h"
 #include "limits.h"
@@ -129,6 +134,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        "import ok with %zu records, but the reader saw %ld rows", imported, rows);
         else
             FUZZ_CHECK(imported == 0, "failed import reports %zu records", imported);
+    }
+    {
+        static struct bw_carver_target t[64];
+        struct bw_arena a;
+        struct bw_diag d;
+        size_t n = 0;
+        int shock = 0, rc;
+
+        bw_arena_init(&a, 1024);
+        bw_diag_clear(&d);
+        rc = bw_carver_sheet_read(p, size, &a, t, 64, &n, &shock, &d);
+        fuzz_check_diag(rc, &d);
+        if (rc == BW_OK) {
+            FUZZ_CHECK(rows >= 1 && n == (size_t)rows - 1, "sheet ok with %zu targets, but the "
+                       "reader saw %ld rows", n, rows);
+            for (size_t i = 0; i < n; i++) {
+                int sum = 0;
+                for (int k = 0; k < (shock ? 7 : 6); k++) {
+                    FUZZ_CHECK(t[i].score[k] >= 1 && t[i].score[k] <= 10, "score %d", t[i].score[k]);
+                    sum += t[i].score[k];
+                }
+                FUZZ_CHECK(sum == t[i].total, "total %d, scores add up to %d", t[i].total, sum);
+            }
+        }
+        bw_arena_release(&a);
     }
     return 0;
 }

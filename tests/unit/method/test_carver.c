@@ -6,8 +6,8 @@
  *     (the other four rows add up as published). The code sums what it is given, so the
  *     test expects 39 and the ranking turbines (45), generators (41), fuel tanks (39),
  *     fuel pumps (34), boilers (31) — turbines first either way;
- *   - the same example read from a workshop CSV sheet, with and without Shock;
- *   - range errors naming the target and the attribute; malformed sheets.
+ *   - range errors naming the target and the attribute.
+ * Workshop sheets (CSV) are tested in tests/unit/formats/test_carver_sheet.c.
  */
 #include "unit.h"
 
@@ -93,79 +93,11 @@ static void test_range_errors(void **state)
     assert_string_equal(bw_carver_attr_name(7), "?");
 }
 
-static void test_csv(void **state)
-{
-    static const char sheet[] = "target,C,A,R,V,E,R2\r\n"
-                                "fuel tanks,8,9,3,8,5,6\r\n"
-                                "fuel pumps,8,6,2,10,5,3\n"
-                                "\n"
-                                "boilers,6,2,10,4,5,4\n"
-                                "turbines, 8,6,10,7,5,9\n"
-                                "generators,4,6,10,7,5,9";
-    struct bw_carver_target t[8];
-    size_t n = 0, order[8];
-    int shock = -1;
-    struct bw_diag d;
-    (void)state;
-
-    bw_diag_clear(&d);
-    assert_int_equal(bw_carver_read_csv(sheet, strlen(sheet), t, 8, &n, &shock, &d), BW_OK);
-    assert_int_equal(n, 5);
-    assert_int_equal(shock, 0);
-    assert_int_equal(t[3].name_len, 8);
-    assert_memory_equal(t[3].name, "turbines", 8);
-    assert_int_equal(t[3].total, 45);
-    bw_carver_rank(t, n, order);
-    assert_int_equal(order[0], 3);
-
-    {
-        static const char s2[] = "target,C,A,R,V,E,R2,Shock\nport,5,5,5,5,5,5,10\n";
-        assert_int_equal(bw_carver_read_csv(s2, strlen(s2), t, 8, &n, &shock, &d), BW_OK);
-        assert_int_equal(shock, 1);
-        assert_int_equal(t[0].total, 40);
-    }
-    {
-        static const char bad[] = "target,C,A,R,V,E,R2,Shock\nport,5,5,5,5,5,5,10\n"
-                                  "dam,5,5,5,0,5,5,5\n";
-        bw_diag_clear(&d);
-        assert_int_equal(bw_carver_read_csv(bad, strlen(bad), t, 8, &n, &shock, &d), BW_ERANGE);
-        assert_int_equal(d.line, 3);
-        assert_string_equal(d.field, "vulnerability");
-        assert_string_equal(d.msg, "target 'dam': vulnerability score 0 is outside 1..10");
-    }
-    {
-        static const char bad[] = "target,C,A,R,V,E,R2\ndam,5,5,5,x,5,5\n";
-        bw_diag_clear(&d);
-        assert_int_equal(bw_carver_read_csv(bad, strlen(bad), t, 8, &n, &shock, &d), BW_EPARSE);
-        assert_int_equal(d.line, 2);
-        assert_string_equal(d.field, "V");
-    }
-    {
-        static const char bad[] = "target,C,A,R,V,E,R2\ndam,5,5,5,5,5\n";
-        bw_diag_clear(&d);
-        assert_int_equal(bw_carver_read_csv(bad, strlen(bad), t, 8, &n, &shock, &d), BW_EPARSE);
-        assert_string_equal(d.msg, "6 columns, the header has 7");
-    }
-    {
-        static const char bad[] = "name,C,A,R,V,E,R2\n";
-        bw_diag_clear(&d);
-        assert_int_equal(bw_carver_read_csv(bad, strlen(bad), t, 8, &n, &shock, &d), BW_EPARSE);
-        assert_int_equal(d.line, 1);
-    }
-    {
-        static const char many[] = "target,C,A,R,V,E,R2\na,1,1,1,1,1,1\nb,1,1,1,1,1,1\n";
-        bw_diag_clear(&d);
-        assert_int_equal(bw_carver_read_csv(many, strlen(many), t, 1, &n, &shock, &d),
-                         BW_ETOOBIG);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_worked_example),
         cmocka_unit_test(test_range_errors),
-        cmocka_unit_test(test_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,11 +110,11 @@ static void expect_run(bw_cascade *c, const uint32_t *removed, size_t nr, int se
 }
 
 /* A node list as (array, count); NONE is the empty list. */
-#define R(...)                                                                                   \
-    (const uint32_t[]){__VA_ARGS__},                                                             \
-        (sizeof((const uint32_t[]){__VA_ARGS__}) / sizeof(uint32_t))
+#define R(...)                                                                                     \
+    (const uint32_t[]){__VA_ARGS__}, (sizeof((const uint32_t[]){__VA_ARGS__}) / sizeof(uint32_t))
 #define NONE NULL, (size_t)0
-#define RUN(c, removed, service, lost, pop) expect_run((c), removed, (service), lost, (pop), __LINE__)
+#define RUN(c, removed, service, lost, pop)                                                        \
+    expect_run((c), removed, (service), lost, (pop), __LINE__)
 
 /* ---- deterministic cascade ----------------------------------------------------------- */
 
@@ -165,9 +165,9 @@ static void test_redundancy(void **state)
     const uint32_t supplies[6] = {P_, P_, P_, 0, 0, 0};
     const double pop[6] = {0, 0, 0, 3, 40, 500};
     const struct bw_graph_dep deps[] = {
-        sup(3, 0, POWER, 0, 1, 0), sup(3, 1, POWER, 0, 1, 0),
-        sup(4, 0, POWER, 0, 2, 0), sup(4, 1, POWER, 0, 2, 0), sup(4, 2, POWER, 0, 2, 0),
-        sup(5, 0, POWER, 9, 3, 0), sup(5, 1, POWER, 9, 3, 0), sup(5, 2, POWER, 9, 3, 0),
+        sup(3, 0, POWER, 0, 1, 0), sup(3, 1, POWER, 0, 1, 0), sup(4, 0, POWER, 0, 2, 0),
+        sup(4, 1, POWER, 0, 2, 0), sup(4, 2, POWER, 0, 2, 0), sup(5, 0, POWER, 9, 3, 0),
+        sup(5, 1, POWER, 9, 3, 0), sup(5, 2, POWER, 9, 3, 0),
     };
     bw_graph *g = build(6, 1, supplies, pop, deps, NDEPS(deps));
     bw_cascade *c = workspace(g);
@@ -201,8 +201,10 @@ static void test_alternatives(void **state)
     const uint32_t supplies[5] = {W_, W_, W_, W_, 0};
     const double pop[5] = {1, 1, 1, 1, 77};
     const struct bw_graph_dep deps[] = {
-        sup(4, 0, WATER, 1, 2, 0), sup(4, 1, WATER, 1, 2, 0),
-        sup(4, 2, WATER, 2, 2, 0), sup(4, 3, WATER, 2, 2, 0),
+        sup(4, 0, WATER, 1, 2, 0),
+        sup(4, 1, WATER, 1, 2, 0),
+        sup(4, 2, WATER, 2, 2, 0),
+        sup(4, 3, WATER, 2, 2, 0),
     };
     bw_graph *g = build(5, 2, supplies, pop, deps, NDEPS(deps));
     bw_cascade *c = workspace(g);
@@ -518,9 +520,9 @@ static void test_sweep_hand(void **state)
     const uint32_t supplies[10] = {P_};
     double pop[10];
     const struct bw_graph_dep deps[] = {
-        net(0, 1, POWER, 0), net(1, 2, POWER, 0), net(2, 3, POWER, 0), net(3, 1, POWER, 0),
-        net(3, 4, POWER, 0), sup(5, 4, POWER, 0, 1, 0), sup(6, 4, POWER, 0, 1, 0),
-        sup(6, 0, POWER, 0, 1, 0), net(7, 8, POWER, 0),
+        net(0, 1, POWER, 0),       net(1, 2, POWER, 0),       net(2, 3, POWER, 0),
+        net(3, 1, POWER, 0),       net(3, 4, POWER, 0),       sup(5, 4, POWER, 0, 1, 0),
+        sup(6, 4, POWER, 0, 1, 0), sup(6, 0, POWER, 0, 1, 0), net(7, 8, POWER, 0),
     };
     const uint32_t want_sl[10] = {6, 4, 0, 2, 1, 0, 0, 0, 0, 0};
     const double want_pl[10] = {126, 60, 0, 48, 32, 0, 0, 0, 0, 0};
@@ -563,9 +565,8 @@ static void test_sweep_methods(void **state)
     {
         const uint32_t supplies[3] = {P_, W_, 0};
         const double pop[3] = {1, 10, 100};
-        const struct bw_graph_dep deps[] = {
-            sup(0, 1, WATER, 0, 1, 0), sup(1, 0, POWER, 0, 1, 0), sup(2, 0, POWER, 0, 1, 0),
-            sup(2, 1, WATER, 0, 1, 0)};
+        const struct bw_graph_dep deps[] = {sup(0, 1, WATER, 0, 1, 0), sup(1, 0, POWER, 0, 1, 0),
+                                            sup(2, 0, POWER, 0, 1, 0), sup(2, 1, WATER, 0, 1, 0)};
         bw_graph *g = build(3, 2, supplies, pop, deps, NDEPS(deps));
         assert_int_equal(sweep(g, ALL, 2, 0, sl, pl), BW_SWEEP_CASCADES);
         assert_int_equal(sl[0], 2);
@@ -584,10 +585,10 @@ static void test_sweep_methods(void **state)
     {
         const uint32_t supplies[6] = {P_, P_, P_, 0, 0, 0};
         const double pop[6] = {0, 0, 0, 3, 40, 500};
-        const struct bw_graph_dep deps[] = {
-            sup(3, 0, POWER, 0, 1, 0), sup(3, 1, POWER, 0, 1, 0), sup(4, 0, POWER, 0, 2, 0),
-            sup(4, 1, POWER, 0, 2, 0), sup(4, 2, POWER, 0, 2, 0), sup(5, 0, POWER, 9, 3, 0),
-            sup(5, 1, POWER, 9, 3, 0), sup(5, 2, POWER, 9, 3, 0)};
+        const struct bw_graph_dep deps[] = {sup(3, 0, POWER, 0, 1, 0), sup(3, 1, POWER, 0, 1, 0),
+                                            sup(4, 0, POWER, 0, 2, 0), sup(4, 1, POWER, 0, 2, 0),
+                                            sup(4, 2, POWER, 0, 2, 0), sup(5, 0, POWER, 9, 3, 0),
+                                            sup(5, 1, POWER, 9, 3, 0), sup(5, 2, POWER, 9, 3, 0)};
         const uint32_t want[6] = {1, 1, 1, 0, 0, 0};
         bw_graph *g = build(6, 1, supplies, pop, deps, NDEPS(deps));
         assert_int_equal(sweep(g, ALL, 3, 0, sl, pl), BW_SWEEP_CASCADES);
@@ -800,8 +801,7 @@ static void test_sweep_cascades_random(void **state)
  * group), then every working site lacking a needed service fails, until nothing
  * changes. Fills working[] (n entries) for the removed set @p removed.
  */
-static void ref_fixpoint(const bw_graph *g, uint32_t mask, const uint8_t *removed,
-                         uint8_t *working)
+static void ref_fixpoint(const bw_graph *g, uint32_t mask, const uint8_t *removed, uint8_t *working)
 {
     uint32_t n = bw_graph_nodes(g), ns = bw_graph_services(g), ng = bw_graph_groups(g);
     uint32_t *has = calloc(n + 1, sizeof *has), *cnt = calloc(ng + 1, sizeof *cnt);
@@ -885,8 +885,8 @@ static void reference(const bw_graph *g, const uint32_t *removed, size_t nr, int
 }
 
 /* Checks bw_cascade_run on @p c against the oracle, lost site by lost site. */
-static void expect_reference(bw_cascade *c, const bw_graph *g, const uint32_t *removed,
-                             size_t nr, int service, uint64_t seed)
+static void expect_reference(bw_cascade *c, const bw_graph *g, const uint32_t *removed, size_t nr,
+                             int service, uint64_t seed)
 {
     uint32_t n = bw_graph_nodes(g), nlost;
     uint8_t *want = calloc(n + 1, 1);
@@ -939,10 +939,10 @@ static void test_incremental_vs_reference(void **state)
         uint64_t seed;
         struct rparams p;
     } cases[] = {
-        {21, {300, 2, 0.03, 2.0, 1.2, 0.1, 2}},  {22, {500, 3, 0.05, 3.0, 1.5, 0.2, 3}},
-        {23, {400, 4, 0.04, 3.5, 2.0, 0.1, 2}},  {24, {800, 2, 0.01, 1.6, 1.0, 0.3, 1}},
-        {25, {600, 3, 0.10, 4.0, 2.5, 0.0, 4}},  {26, {1000, 2, 0.02, 2.4, 1.4, 0.1, 3}},
-        {27, {250, 1, 0.02, 1.2, 1.0, 0.2, 3}},  {28, {700, 4, 0.02, 4.0, 1.2, 0.1, 2}},
+        {21, {300, 2, 0.03, 2.0, 1.2, 0.1, 2}}, {22, {500, 3, 0.05, 3.0, 1.5, 0.2, 3}},
+        {23, {400, 4, 0.04, 3.5, 2.0, 0.1, 2}}, {24, {800, 2, 0.01, 1.6, 1.0, 0.3, 1}},
+        {25, {600, 3, 0.10, 4.0, 2.5, 0.0, 4}}, {26, {1000, 2, 0.02, 2.4, 1.4, 0.1, 3}},
+        {27, {250, 1, 0.02, 1.2, 1.0, 0.2, 3}}, {28, {700, 4, 0.02, 4.0, 1.2, 0.1, 2}},
     };
     size_t total_lost = 0;
 
@@ -1000,8 +1000,8 @@ static void test_incremental_large_region(void **state)
     double *pop = calloc(n, sizeof *pop);
     struct bw_graph_dep *deps = calloc(8 * (size_t)n, sizeof *deps);
     size_t nd = 0;
-    uint32_t removed[] = {0, 1, 2, 5, 17, 400, 1500, 2499, 2500, 2501, 2999, L, L + 1,
-                          2 * L, 2 * L + 1, 2 * L + 7, 2 * L + H, 3 * L / 2};
+    uint32_t removed[] = {0,    1,    2, 5,     17,    400,       1500,      2499,      2500,
+                          2501, 2999, L, L + 1, 2 * L, 2 * L + 1, 2 * L + 7, 2 * L + H, 3 * L / 2};
     bw_graph *g;
     bw_cascade *c;
     uint32_t *sl_r, *sl_t;
@@ -1335,10 +1335,11 @@ static int alloc_workload(void)
 {
     const uint32_t supplies[8] = {P_, P_, W_, 0, 0, 0, 0, 0};
     const double pop[8] = {0, 0, 0, 10, 20, 30, 40, 50};
-    const struct bw_graph_dep deps[] = {
-        net(3, 0, POWER, 0), net(4, 3, POWER, 0), net(4, 1, POWER, 0), sup(5, 3, POWER, 0, 2, 4),
-        sup(5, 4, POWER, 0, 2, 4), sup(2, 4, POWER, 0, 1, 1), sup(6, 2, WATER, 0, 1, 2),
-        sup(7, 6, WATER, 0, 1, 0), sup(7, 5, POWER, 1, 1, 0), sup(3, 2, WATER, 0, 1, 8)};
+    const struct bw_graph_dep deps[] = {net(3, 0, POWER, 0),       net(4, 3, POWER, 0),
+                                        net(4, 1, POWER, 0),       sup(5, 3, POWER, 0, 2, 4),
+                                        sup(5, 4, POWER, 0, 2, 4), sup(2, 4, POWER, 0, 1, 1),
+                                        sup(6, 2, WATER, 0, 1, 2), sup(7, 6, WATER, 0, 1, 0),
+                                        sup(7, 5, POWER, 1, 1, 0), sup(3, 2, WATER, 0, 1, 8)};
     const double median = 10, sigma = 0.5;
     uint32_t sl[8], removed = 4;
     double pl[8];

@@ -37,8 +37,8 @@ static struct bw_graph_dep net(uint32_t a, uint32_t b, uint8_t s, int directed)
 }
 
 /* Checks bw_graph_out(g, s, v) against @p k expected (target, via) pairs, in order. */
-static void expect_out(const bw_graph *g, uint32_t s, uint32_t v, size_t k,
-                       const uint32_t *targets, const uint32_t *vias)
+static void expect_out(const bw_graph *g, uint32_t s, uint32_t v, size_t k, const uint32_t *targets,
+                       const uint32_t *vias)
 {
     const uint32_t *t, *via;
     size_t got = bw_graph_out(g, s, v, &t, &via);
@@ -57,16 +57,16 @@ static void expect_out(const bw_graph *g, uint32_t s, uint32_t v, size_t k,
 }
 
 #define L BW_GRAPH_LINK
-#define OUT(g, s, v, ...)                                                                        \
-    do {                                                                                         \
-        const uint32_t pairs_[] = {__VA_ARGS__};                                                 \
-        uint32_t t_[16], w_[16];                                                                 \
-        size_t k_ = sizeof pairs_ / sizeof pairs_[0] / 2;                                        \
-        for (size_t i_ = 0; i_ < k_; i_++) {                                                     \
-            t_[i_] = pairs_[2 * i_];                                                             \
-            w_[i_] = pairs_[2 * i_ + 1];                                                         \
-        }                                                                                        \
-        expect_out((g), (s), (v), k_, t_, w_);                                                   \
+#define OUT(g, s, v, ...)                                                                          \
+    do {                                                                                           \
+        const uint32_t pairs_[] = {__VA_ARGS__};                                                   \
+        uint32_t t_[16], w_[16];                                                                   \
+        size_t k_ = sizeof pairs_ / sizeof pairs_[0] / 2;                                          \
+        for (size_t i_ = 0; i_ < k_; i_++) {                                                       \
+            t_[i_] = pairs_[2 * i_];                                                               \
+            w_[i_] = pairs_[2 * i_ + 1];                                                           \
+        }                                                                                          \
+        expect_out((g), (s), (v), k_, t_, w_);                                                     \
     } while (0)
 #define EMPTY(g, s, v) expect_out((g), (s), (v), 0, NULL, NULL)
 
@@ -92,8 +92,8 @@ static void test_csr(void **state)
     const uint32_t supplies[5] = {1, 0, 0, 2, 0};
     const double pop[5] = {0, 10, 20.5, -3, 40};
     const struct bw_graph_dep deps[] = {
-        net(0, 1, 0, 0), net(1, 2, 0, 0), net(4, 2, 0, 1), sup(4, 3, 1, 0, 1, 0),
-        sup(2, 3, 1, 0, 1, 6),
+        net(0, 1, 0, 0),       net(1, 2, 0, 0),       net(4, 2, 0, 1),
+        sup(4, 3, 1, 0, 1, 0), sup(2, 3, 1, 0, 1, 6),
     };
     struct bw_diag d;
     bw_graph *g = NULL;
@@ -394,10 +394,9 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_csr),           cmocka_unit_test(test_needs),
-        cmocka_unit_test(test_groups),        cmocka_unit_test(test_groups_many),
-        cmocka_unit_test(test_max_services),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_csr),          cmocka_unit_test(test_needs),
+        cmocka_unit_test(test_groups),       cmocka_unit_test(test_groups_many),
+        cmocka_unit_test(test_max_services), cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

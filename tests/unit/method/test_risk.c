@@ -5,12 +5,13 @@
  *     and risk worked out by hand in the comment above its check;
  *   - the blast geometry (share of a crowd's disc inside a blast radius) against a
  *     second implementation: counting grid points;
+ *   - a barrier rated for the vehicle, and a counter-UAS warning, worked by hand;
  *   - the Monte Carlo against a second implementation in this file (the documented key
  *     scheme, triangular inverse CDF, qsort and linear interpolation);
  *   - properties over random sites of the default pack: adding a measure never raises
  *     risk, more stand-off never raises a blast's consequence, a higher threat level
  *     never lowers likelihood, the same seed gives identical results on 1, 2 and 4
- *     threads, P5 <= P50 <= P95;
+ *     threads, P5 <= P50 <= P95, bw_risk_explain gives the run's numbers bit for bit;
  *   - bad parameters and bad inputs rejected with a clear error;
  *   - the default pack's part parses and its threats and measures feed the engine.
  */
@@ -339,6 +340,46 @@ static double pct(const double *sorted, size_t n, double q)
     return k + 1 < n ? sorted[k] + (pos - (double)k) * (sorted[k + 1] - sorted[k]) : sorted[k];
 }
 
+/* A barrier whose rating covers the vehicle counts; a counter-UAS sensor's warning
+ * shelters people from a drone. */
+static void test_barrier_and_uas(void **state)
+{
+    struct bw_riskparams *rp = params(PARAMS);
+    static const struct bw_risk_threat th[2] = {
+        {.id = "truck-bomb", .family = F_VBIED, .share = 1, .tnt_kg = 1000,
+         .vehicle_kg = 7000, .speed_kmh = 48},
+        {.id = "drone", .family = F_UAS, .share = 1, .uas_speed_ms = 20, .uas_payload_g = 0},
+    };
+    struct bw_risk_measure m[2] = {
+        {.id = "barrier-truck", .effectiveness = 0.9, .barrier_kg = 7200, .barrier_kmh = 48,
+         .acts_on = 1u},
+        {.id = "radar", .effectiveness = 0, .detection_m = 600, .acts_on = 2u},
+    };
+    struct bw_risk_site site = {.cls = C_STAR, .tier = T_NONE, .capacity = 1000, .police_m = NAN};
+    struct bw_risk_site_measure sm[2] = {{0, 0.5f}, {1, 1.0f}};
+    uint32_t off[2] = {0, 2}, none[2] = {0, 0};
+    uint8_t ranks[2] = {1, 1};
+    struct bw_risk_input in = {&site, 1, th, 2, ranks, m, 2, off, sm};
+    struct bw_risk_explanation ex, bare;
+    struct bw_diag d;
+    (void)state;
+
+    /* Rated for 7,200 kg at 48 km/h ≥ the 7,000 kg truck at 48 km/h: V = 0.5 × (1 − 0.9 ×
+     * 0.5) = 0.275. */
+    assert_int_equal(bw_risk_explain(rp, &in, 0, 0, &ex, &d), BW_OK);
+    assert_close(ex.r.v, 0.275, 1e-7);
+    /* A drone without payload reaches 1 % of the people present, at most 10: 1000 × 0.5 ×
+     * 0.01 = 5. Radar at 600 m, drone at 20 m/s: 30 s of warning, half of the 60 s the pack
+     * asks for, so 0.8 × 0.5 = 40 % take cover: 3 people exposed, F = 0.3 × 3 = 0.9. */
+    assert_int_equal(bw_risk_explain(rp, &in, 0, 1, &ex, &d), BW_OK);
+    assert_close(ex.r.fatalities, 0.9, 1e-6);
+    in.sm_off = none;
+    assert_int_equal(bw_risk_explain(rp, &in, 0, 1, &bare, &d), BW_OK);
+    assert_close(bare.r.fatalities, 1.5, 1e-6);
+    assert_close(bare.r.v, 0.5, 1e-7);
+    bw_riskparams_free(rp);
+}
+
 static void test_monte_carlo_second_implementation(void **state)
 {
     static const uint32_t counts[] = {1, 2, 3, 7, 101, 1000};
@@ -517,6 +558,15 @@ static void test_threads_and_percentiles(void **state)
         assert_true(r1[i].fat_p5 <= r1[i].fat_p50 && r1[i].fat_p50 <= r1[i].fat_p95);
         assert_true(r1[i].t >= 0 && r1[i].t <= 1 && r1[i].v >= 0 && r1[i].v <= 1);
         assert_true(r1[i].risk >= 0 && isfinite(r1[i].risk));
+    }
+    /* bw_risk_explain gives the run's deterministic numbers, bit for bit. */
+    for (size_t i = 0; i < n; i += 37) {
+        struct bw_risk_explanation ex;
+        struct bw_diag d;
+        size_t s = i / w.nthreats, k = i % w.nthreats;
+        assert_int_equal(bw_risk_explain(w.rp, &in, s, k, &ex, &d), BW_OK);
+        assert_memory_equal(&ex.r, &r1[i], offsetof(struct bw_risk_result, risk_p5));
+        assert_true(ex.n > 20);
     }
     free(r1);
     free(r2);
@@ -782,6 +832,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixture_by_hand),
         cmocka_unit_test(test_blast_geometry),
+        cmocka_unit_test(test_barrier_and_uas),
         cmocka_unit_test(test_monte_carlo_second_implementation),
         cmocka_unit_test(test_threads_and_percentiles),
         cmocka_unit_test(test_measure_never_raises_risk),

@@ -544,9 +544,41 @@ static void test_bad_files(void **state)
     }
 }
 
+/* The risk part and the effects part must give the armed-response and ramming figures
+ * they share the same value (riskparams.c, agrees_with_effects). */
+static void test_risk_agrees_with_effects(void **state)
+{
+    struct bw_diag d;
+    char *text = NULL, *changed;
+    json_t *bundle, *fa;
+    json_error_t err;
+    bw_pack *p = NULL;
+    (void)state;
+
+    bw_diag_clear(&d);
+    assert_int_equal(bw_pack_read_dir(BW_PACK_DIR, &d, &text), BW_OK);
+    assert_int_equal(bw_pack_parse(text, strlen(text), &d, &p), BW_OK);
+    bw_pack_free(p);
+    p = NULL;
+    bundle = json_loads(text, 0, &err);
+    assert_non_null(bundle);
+    fa = json_object_get(json_object_get(bundle, "risk"), "firearms");
+    assert_non_null(fa);
+    json_object_set_new(fa, "dispatch_min", json_real(7.5));
+    changed = json_dumps(bundle, JSON_COMPACT);
+    assert_int_equal(bw_pack_parse(changed, strlen(changed), &d, &p), BW_EINVAL);
+    assert_null(p);
+    assert_string_equal(d.msg, "firearms.dispatch_min is 7.5 but the effects part's assumption "
+                               "'response-dispatch-min' is 3: one pack must use one figure");
+    free(changed);
+    json_decref(bundle);
+    bw_free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_risk_agrees_with_effects),
         cmocka_unit_test(test_default_bundle),
         cmocka_unit_test(test_default_lookups),
         cmocka_unit_test(test_bad_packs),
