@@ -11,7 +11,7 @@
 # store migrations) are compiled straight into BUILD_DIR/obj with the same flags as the
 # harnesses, so no Meson build is needed: this works from a clean checkout. Each target
 # runs on a copy of tests/fuzz/corpus/<target>/ (BUILD_DIR/corpus/<target>, so the seed
-# corpus in git never changes) with tests/fuzz/<target>.dict and -max_len=65536. Crash
+# corpus in git never changes) with tests/fuzz/<target>.dict and -max_len=65536 (262144 for pack). Crash
 # reproducers land in BUILD_DIR/crashes/<target>/ (emptied when the target starts); once
 # the bug is fixed, add a small one to the seed corpus as regress-*. Rerun one with
 #   BUILD_DIR/fuzz_<target> BUILD_DIR/crashes/<target>/crash-...
@@ -115,7 +115,10 @@ for t in $targets; do
         set -- -max_total_time="$secs"
     fi
     rc=0
-    "$bdir/fuzz_$t" "$@" -max_len=65536 -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
+    # The pack's seed is the whole default bundle (about 100 KiB): room for it and more.
+    maxlen=65536
+    [ "$t" = pack ] && maxlen=262144
+    "$bdir/fuzz_$t" "$@" -max_len=$maxlen -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
         -dict="$root/tests/fuzz/$t.dict" -artifact_prefix="$crashes/" "$corpus" >"$log" 2>&1 ||
         rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)

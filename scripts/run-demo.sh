@@ -25,6 +25,9 @@ echo
 echo "== bulwark cascade --remove osm-a659340254 --timed   (an attack on a substation, 1,000 trials)"
 "$bw" cascade --remove osm-a659340254 --timed --trials 1000 | sed -n '1,2p;$p'
 echo
+echo "== bulwark gaps osm-a641823014   (recommended measures the national stadium lacks, given the threat levels in force)"
+"$bw" gaps osm-a641823014 | sed -n '1,7p;$p'
+echo
 echo "== bulwark assess --seed 1 --top 10   (the national risk assessment: every site x threat type)"
 "$bw" assess --seed 1 --top 10
 echo

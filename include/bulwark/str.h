@@ -27,6 +27,8 @@ struct bw_str bw_str_c(const char *s);
 int bw_str_eq(struct bw_str a, const char *s);
 /** The slice without leading and trailing ASCII spaces and tabs. */
 struct bw_str bw_str_trim(struct bw_str s);
+/** The index of @p key in @p sorted[0..n) (ascending by strcmp), or -1. */
+int64_t bw_str_bsearch(const char *const *sorted, size_t n, const char *key);
 
 /**
  * True when @p p[0..n) is valid UTF-8 (RFC 3629: no overlongs, no surrogates, nothing

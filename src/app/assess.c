@@ -30,6 +30,7 @@
 #include "measure.h"
 #include "riskparams.h"
 #include "site.h"
+#include "str.h"
 #include "threat.h"
 
 #include <math.h>
@@ -182,19 +183,7 @@ static void nearest_bases(struct site_ctx *x)
 
 int64_t bw_assess_site_index(const struct bw_assess_inputs *in, const char *id)
 {
-    size_t lo = 0, hi = in->nsites;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(in->ids[mid], id);
-        if (c == 0)
-            return (int64_t)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    return bw_str_bsearch(in->ids, in->nsites, id);
 }
 
 /* ---- designation tiers ------------------------------------------------------------- */

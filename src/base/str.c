@@ -173,3 +173,20 @@ char *bw_fmt_double(double v, char buf[BW_FMT_DOUBLE_MAX])
     }
     return buf;
 }
+
+int64_t bw_str_bsearch(const char *const *sorted, size_t n, const char *key)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(sorted[mid], key);
+        if (c == 0)
+            return (int64_t)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}

@@ -385,7 +385,7 @@ static int radii_list(const struct bw_blast_level *l, size_t n, double w, json_t
                                     r[1].rc ? json_null() : json_real(r[1].range_m));
             json_array_append_new(arr, e);
         } else {
-            char kp[64], rg[64], a[32] = "beyond the fit", b[32] = "beyond the fit";
+            char kp[64], rg[80], a[32] = "beyond the fit", b[32] = "beyond the fit";
             if (!r[0].rc)
                 snprintf(a, sizeof a, "%.4g m", r[0].range_m);
             if (k == 2 && !r[1].rc)

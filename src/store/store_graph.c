@@ -16,6 +16,7 @@
 #include "alloc.h"
 #include "arena.h"
 #include "error.h"
+#include "str.h"
 
 #include <sqlite3.h>
 #include <stdint.h>
@@ -117,18 +118,7 @@ void bw_graph_data_release(struct bw_graph_data *g)
 
 int64_t bw_graph_data_find(const struct bw_graph_data *g, const char *id)
 {
-    size_t lo = 0, hi = g->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(g->ids[mid], id);
-        if (c == 0)
-            return (int64_t)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    return bw_str_bsearch(g->ids, g->n, id);
 }
 
 static int graph_read(bw_store *s, const bw_pack *pack, struct bw_arena *a,

@@ -227,9 +227,29 @@ static void test_fmt_double_round_trip(void **state)
     }
 }
 
+/* Binary search over sorted ids: every member found at its index, every gap and both
+ * ends missed, the empty array. */
+static void test_bsearch(void **state)
+{
+    static const char *const ids[] = {"a", "ab", "b", "osm-n1", "osm-n10", "osm-n2", "z"};
+    const size_t n = sizeof ids / sizeof ids[0];
+    (void)state;
+
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(bw_str_bsearch(ids, n, ids[i]), (int64_t)i);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(bw_str_bsearch(ids, i, ids[i]), -1); /* only the first i */
+    assert_int_equal(bw_str_bsearch(ids, n, ""), -1);
+    assert_int_equal(bw_str_bsearch(ids, n, "aa"), -1);
+    assert_int_equal(bw_str_bsearch(ids, n, "osm-n"), -1);
+    assert_int_equal(bw_str_bsearch(ids, n, "zz"), -1);
+    assert_int_equal(bw_str_bsearch(ids, 0, "a"), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bsearch),
         cmocka_unit_test(test_slice_helpers),    cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_parse_double),     cmocka_unit_test(test_parse_i64),
         cmocka_unit_test(test_fmt_double_known), cmocka_unit_test(test_fmt_double_round_trip),
