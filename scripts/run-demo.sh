@@ -34,4 +34,7 @@ echo
 echo "== bulwark explain osm-a641823014 firearms-automatic   (why: every factor and its source)"
 "$bw" explain osm-a641823014 firearms-automatic | awk 'NF == 0 { blank++ } blank < 2 || /^  (T|V|C|risk|conditional) /'
 echo
-echo "Try: $bw --db $db risks --top 30   |   $bw --db $db gaps osm-a641823014   |   $bw --db $db effects standoff --threat sedan"
+echo "== bulwark framework score --short   (the national framework assessment, fictional demo answers: area = lower median of its indicators)"
+"$bw" framework score --short
+echo
+echo "Try: $bw --db $db risks --top 30   |   $bw --db $db gaps osm-a641823014   |   $bw --db $db effects standoff --threat sedan   |   $bw --db $db framework score"

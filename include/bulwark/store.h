@@ -386,6 +386,49 @@ int bw_store_sites_visible_each(bw_store *s, const struct bw_principal *who, bw_
 int bw_store_site_visible_get(bw_store *s, const struct bw_principal *who, const char *id,
                               struct bw_arena *a, struct bw_site *out);
 
+/* ---- framework assessment (store_framework.c) -------------------------------------- */
+
+struct bw_fw_answer; /* framework.h */
+
+/** A framework assessment (one cycle or visit). Strings as each function says. */
+struct bw_fw_assessment {
+    int64_t id;
+    const char *cycle;        /**< unique name, e.g. "2026" */
+    const char *created;      /**< ISO 8601 UTC time */
+    const char *pack_version; /**< version of the pack it was opened with */
+    int64_t answers;          /**< indicators with a current answer */
+};
+
+/**
+ * Opens a new assessment named @p cycle (1..128 bytes). BW_EEXIST (field "cycle") when
+ * one of that name exists. Sets *id. Runs in its own transaction level.
+ */
+int bw_store_fw_new(bw_store *s, const char *cycle, const char *pack_version, int64_t *id,
+                    struct bw_diag *d);
+/**
+ * The assessment named @p cycle, or the latest opened when @p cycle is NULL; strings in
+ * @p a. BW_ENOTFOUND (field "cycle") when there is none.
+ */
+int bw_store_fw_get(bw_store *s, const char *cycle, struct bw_arena *a,
+                    struct bw_fw_assessment *out, struct bw_diag *d);
+/** Every assessment, oldest first. Strings are valid during the callback only. */
+int bw_store_fw_each(bw_store *s, int (*cb)(void *ud, const struct bw_fw_assessment *f),
+                     void *ud);
+/**
+ * Appends answer @p a (check it first with bw_fw_answer_check) to assessment @p id; a
+ * NULL date is today (UTC). Earlier answers to the same indicator are kept as history;
+ * the latest is current. Runs in its own transaction level.
+ */
+int bw_store_fw_answer_add(bw_store *s, int64_t id, const struct bw_fw_answer *a,
+                           struct bw_diag *d);
+/**
+ * The current answer to each indicator of assessment @p id (the latest given), in
+ * indicator id order; with @p history, every answer ever given, oldest first. Strings
+ * are valid during the callback only.
+ */
+int bw_store_fw_answers_each(bw_store *s, int64_t id, int history,
+                             int (*cb)(void *ud, const struct bw_fw_answer *a), void *ud);
+
 #ifdef __cplusplus
 }
 #endif

@@ -50,6 +50,7 @@ int cmd_risks(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_serve(int argc, char **argv);      /* cmd_serve.c */
 int cmd_user(int argc, char **argv);       /* cmd_user.c */
+int cmd_framework(int argc, char **argv);  /* cmd_framework.c */
 
 struct bw_arena;
 struct bw_graph_data;

@@ -13,7 +13,9 @@
  *   6. roles of organisations per site and phase;
  *   7. the demo threat picture: threat levels set by the demo authority
  *      (data/demo/threat-levels.csv) and measures in place or planned at sites
- *      (data/demo/measures.csv), checked like `threat-level set` and `measure add`.
+ *      (data/demo/measures.csv), checked like `threat-level set` and `measure add`;
+ *   8. the demo framework assessment: cycle "demo-2026" with the fictional answers of
+ *      data/demo/framework-answers.csv, read and checked like `framework import`.
  * The rules and their rationale are data in the mapping file, documented in
  * docs/demo.md. The register is a few hundred sites, so nearest-site searches are
  * brute force over an in-memory list.
@@ -25,6 +27,7 @@
 #include "import.h"
 #include "osm.h"
 #include "csv.h"
+#include "framework_answers.h"
 #include "measure.h"
 #include "threat.h"
 
@@ -47,6 +50,7 @@ static const char usage[] =
 #define PATH_ORGS "/data/demo/orgs.csv"
 #define PATH_LEVELS "/data/demo/threat-levels.csv"
 #define PATH_MEASURES "/data/demo/measures.csv"
+#define PATH_FRAMEWORK "/data/demo/framework-answers.csv"
 
 struct dsite {
     char *id, *category, *match, *op;
@@ -68,7 +72,7 @@ struct demo {
     struct dline *lines;
     size_t nlines, caplines;
     struct bw_diag d;
-    size_t deps, links, roles, levels, measures;
+    size_t deps, links, roles, levels, measures, answers;
 };
 
 static int grow(void **v, size_t *cap, size_t n, size_t elem)
@@ -387,6 +391,28 @@ static int add_threat_picture(struct demo *x, const char *levels, size_t nlevels
     return each_csv(x, PATH_MEASURES + 1, measures, nmeasures, mcols, 6, measure_row);
 }
 
+/* Opens the demo framework assessment and gives it the answers of @p text. */
+static int add_framework(struct demo *x, const char *text, size_t n)
+{
+    struct bw_fw_answer *ans;
+    size_t na;
+    int64_t id;
+    int rc;
+
+    bw_diag_clear(&x->d);
+    bw_diag_file(&x->d, PATH_FRAMEWORK + 1);
+    if ((rc = bw_fw_answers_read(x->p, text, n, &x->a, &ans, &na, &x->d)))
+        return rc;
+    bw_diag_clear(&x->d);
+    if ((rc = bw_store_fw_new(x->s, "demo-2026", bw_pack_version(x->p), &id, &x->d)))
+        return rc;
+    for (size_t i = 0; i < na; i++)
+        if ((rc = bw_store_fw_answer_add(x->s, id, &ans[i], &x->d)))
+            return rc;
+    x->answers = na;
+    return BW_OK;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, NULL, CLI_OPT_DB},
@@ -395,8 +421,8 @@ int cmd_demo(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *db = NULL;
     char path[4096], *osm = NULL, *telecom = NULL, *mapping = NULL, *orgs = NULL;
-    char *levels = NULL, *measures = NULL;
-    size_t nosm, ntel, nmap, norgs, nlevels, nmeasures, norg_records = 0;
+    char *levels = NULL, *measures = NULL, *answers = NULL;
+    size_t nosm, ntel, nmap, norgs, nlevels, nmeasures, nanswers, norg_records = 0;
     struct demo x = {0};
     struct bw_store_counts counts;
     struct bw_osm_stats st, st2;
@@ -433,6 +459,9 @@ int cmd_demo(int argc, char **argv)
         goto out;
     snprintf(path, sizeof path, "%s" PATH_MEASURES, cli_home());
     if (cli_read_file(path, 1u << 20, &measures, &nmeasures))
+        goto out;
+    snprintf(path, sizeof path, "%s" PATH_FRAMEWORK, cli_home());
+    if (cli_read_file(path, 1u << 20, &answers, &nanswers))
         goto out;
     map = json_loadb(mapping, nmap, JSON_REJECT_DUPLICATES, NULL);
     if (!map) {
@@ -480,26 +509,30 @@ int cmd_demo(int argc, char **argv)
         goto fail;
     if (add_threat_picture(&x, levels, nlevels, measures, nmeasures))
         goto fail;
+    if (add_framework(&x, answers, nanswers))
+        goto fail;
     if (bw_store_commit(x.s)) {
         cli_failf("commit failed: nothing was written");
         goto fail_quiet;
     }
     if (json) {
-        cli_json_print(json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "organisations",
+        cli_json_print(json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "organisations",
                                  (json_int_t)norg_records, "features", (json_int_t)st.features,
                                  "sites", (json_int_t)st.sites, "skipped",
                                  (json_int_t)st.skipped, "links", (json_int_t)x.links,
                                  "supply_dependencies", (json_int_t)x.deps, "roles",
                                  (json_int_t)x.roles, "threat_levels", (json_int_t)x.levels,
-                                 "site_measures", (json_int_t)x.measures));
+                                 "site_measures", (json_int_t)x.measures,
+                                 "framework_answers", (json_int_t)x.answers));
     } else {
         printf("Demo register built in %s from OpenStreetMap (c) OpenStreetMap contributors, "
                "ODbL:\n"
                "  %zu organisations, %zu sites from %zu features (%zu skipped by the mapping),\n"
                "  %zu power-line links, %zu supply dependencies, %zu roles\n"
-               "  %zu threat levels set, %zu measures at sites (demo threat picture)\n",
+               "  %zu threat levels set, %zu measures at sites (demo threat picture)\n"
+               "  framework assessment 'demo-2026': %zu answers (fictional demo set)\n",
                cli_db_path(db), norg_records, st.sites, st.features, st.skipped, x.links, x.deps,
-               x.roles, x.levels, x.measures);
+               x.roles, x.levels, x.measures, x.answers);
     }
     rc = 0;
     goto out;
@@ -516,6 +549,7 @@ out:
     bw_free(orgs);
     bw_free(levels);
     bw_free(measures);
+    bw_free(answers);
     bw_free(x.sites);
     bw_free(x.lines);
     bw_arena_release(&x.a);

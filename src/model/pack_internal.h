@@ -40,5 +40,6 @@ extern const struct bw_pack_part bw_pack_part_threats;  /* threat.c */
 extern const struct bw_pack_part bw_pack_part_measures; /* measure.c, after threats */
 extern const struct bw_pack_part bw_pack_part_effects;  /* effects_pack.c */
 extern const struct bw_pack_part bw_pack_part_risk;     /* riskparams.c, after threats */
+extern const struct bw_pack_part bw_pack_part_framework; /* framework.c */
 
 #endif

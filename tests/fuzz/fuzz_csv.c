@@ -14,6 +14,10 @@
  * 3. bw_carver_sheet_read of the input as a CARVER + Shock workshop sheet: an error comes
  *    with a diagnostic; success means one target per data row, every score in 1..10
  *    and every total the sum of its scores.
+ * 4. bw_fw_answers_read of the input as a file of framework-assessment answers (CSV, or
+ *    JSON when it starts with '[' or '{'): an error comes with a diagnostic and no
+ *    answers; success means every answer names a pack indicator, once, with a level
+ *    0..4, and (for CSV) one answer per data row.
  */
 #include "fuzz_common.h"
 
@@ -21,6 +25,7 @@
 #include "buf.h"
 #include "carver_sheet.h"
 #include "csv.h"
+#include "framework_answers.h"
 #include "import.h"
 #include "limits.h"
 
@@ -156,6 +161,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     sum += t[i].score[k];
                 }
                 FUZZ_CHECK(sum == t[i].total, "total %d, scores add up to %d", t[i].total, sum);
+            }
+        }
+        bw_arena_release(&a);
+    }
+    {
+        struct bw_fw_answer *ans = NULL;
+        struct bw_arena a;
+        struct bw_diag d;
+        size_t n = 99, k = 0;
+        int rc;
+
+        bw_arena_init(&a, 4096);
+        bw_diag_clear(&d);
+        rc = bw_fw_answers_read(fuzz_pack, p, size, &a, &ans, &n, &d);
+        fuzz_check_diag(rc, &d);
+        while (k < size && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r' || p[k] == '\n'))
+            k++;
+        if (rc != BW_OK)
+            FUZZ_CHECK(n == 0 && ans == NULL, "failed read returns %zu answers", n);
+        else {
+            if (k == size || (p[k] != '[' && p[k] != '{'))
+                FUZZ_CHECK(rows >= 1 && n == (size_t)rows - 1, "answers ok with %zu answers, "
+                           "but the reader saw %ld rows", n, rows);
+            for (size_t i = 0; i < n; i++) {
+                FUZZ_CHECK(bw_pack_fw_indicator(fuzz_pack, ans[i].indicator) != NULL,
+                           "answer %zu: unknown indicator", i);
+                FUZZ_CHECK(ans[i].level >= 0 && ans[i].level <= BW_FW_LEVEL_MAX, "level %d",
+                           ans[i].level);
+                for (size_t j = 0; j < i; j++)
+                    FUZZ_CHECK(strcmp(ans[i].indicator, ans[j].indicator) != 0,
+                               "indicator %s answered twice", ans[i].indicator);
             }
         }
         bw_arena_release(&a);

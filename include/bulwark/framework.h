@@ -1,0 +1,131 @@
+/*
+ * framework.h — the national framework assessment: the questionnaire (pack part
+ * "framework", packs/default/framework.json) and its scoring.
+ *
+ * The questionnaire has a maturity scale 0..4 (name and evidence test of each level),
+ * areas (A1..A13) each with its indicators (id, text, the clause it is anchored in, a
+ * target level) and the computed indicators: figures the program derives from the live
+ * register (app/framework.c) and shows beside the indicator each one informs.
+ *
+ * Scoring is pure: an area's score is the median of the levels of its answered
+ * indicators; with an even count it is the LOWER median (the smaller of the two middle
+ * levels), so that a score is always a level of the scale and one strong indicator never
+ * lifts an area. Indicators without an answer are "not assessed": excluded from the
+ * median and counted apart; an area with no answer has no score (-1). A gap is an
+ * answered indicator below its target.
+ *
+ * Ownership: everything returned by bw_pack_fw_* is borrowed from the pack and lives as
+ * long as it; answers are the caller's. Thread-safety: pure functions over an immutable
+ * pack; thread-safe.
+ */
+#ifndef BW_FRAMEWORK_H
+#define BW_FRAMEWORK_H
+
+#include "pack.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct bw_diag;
+
+/** The highest maturity level (the scale is 0..BW_FW_LEVEL_MAX). */
+#define BW_FW_LEVEL_MAX 4
+/** The target when an indicator sets none and the pack has no "default_target". */
+#define BW_FW_TARGET_DEFAULT 3
+
+/** One level of the maturity scale, borrowed from the pack. */
+struct bw_fw_level {
+    int level;            /**< 0..BW_FW_LEVEL_MAX */
+    const char *name;     /**< e.g. "Absent" */
+    const char *evidence; /**< the evidence test of the level */
+    const char *source;
+};
+
+/** An indicator, borrowed from the pack. */
+struct bw_fw_indicator {
+    const char *id;     /**< e.g. "A8.3" */
+    const char *area;   /**< its area's id, e.g. "A8" */
+    const char *text;
+    const char *anchor; /**< the clause it is anchored in (its source) */
+    int target;         /**< target level 0..4 (the pack's default_target when not set) */
+    size_t area_index;  /**< index of its area in bw_pack_fw_areas */
+};
+
+/** An area: its indicators are indicators[first .. first + n) of bw_pack_fw_indicators. */
+struct bw_fw_area {
+    const char *id;   /**< "A1" .. */
+    const char *name;
+    size_t first, n;
+};
+
+/** A computed indicator: a figure from the live register informing one indicator. */
+struct bw_fw_computed_def {
+    const char *id;        /**< one of bw_fw_computed_ids */
+    const char *indicator; /**< the indicator it informs */
+    const char *name;      /**< what it measures */
+    const char *source;
+};
+
+/** The computed indicators the program knows how to compute (closed set). */
+extern const char *const bw_fw_computed_ids[];
+extern const size_t bw_fw_ncomputed_ids;
+
+/** The scale, level 0 first (NULL and *n = 0 when the pack has no framework part). */
+const struct bw_fw_level *bw_pack_fw_levels(const bw_pack *p, size_t *n);
+/** The areas in pack order. */
+const struct bw_fw_area *bw_pack_fw_areas(const bw_pack *p, size_t *n);
+/** All indicators in pack order (grouped by area). */
+const struct bw_fw_indicator *bw_pack_fw_indicators(const bw_pack *p, size_t *n);
+/** The indicator with this id (exact match), or NULL. */
+const struct bw_fw_indicator *bw_pack_fw_indicator(const bw_pack *p, const char *id);
+/** Index of indicator @p id in bw_pack_fw_indicators order, or (size_t)-1. */
+size_t bw_pack_fw_indicator_index(const bw_pack *p, const char *id);
+/** The computed indicators of the pack, in pack order. */
+const struct bw_fw_computed_def *bw_pack_fw_computed(const bw_pack *p, size_t *n);
+
+/** One answer of an assessment. Strings are borrowed. */
+struct bw_fw_answer {
+    const char *indicator; /**< an indicator id of the pack */
+    int level;             /**< 0..BW_FW_LEVEL_MAX */
+    const char *evidence;  /**< evidence text, or NULL */
+    const char *files;     /**< evidence file references, ';'-separated, or NULL */
+    const char *assessor;  /**< who answered, or NULL */
+    const char *date;      /**< YYYY-MM-DD, or NULL (the store then uses today) */
+};
+
+/**
+ * Checks @p a against @p p: known indicator (BW_EREF, field "indicator"), level 0..4
+ * (BW_ERANGE, field "level"), date YYYY-MM-DD when given (field "date"), texts at most
+ * BW_TEXT_MAX bytes (fields "evidence", "files", "assessor"). Fills @p d.
+ */
+int bw_fw_answer_check(const bw_pack *p, const struct bw_fw_answer *a, struct bw_diag *d);
+
+/**
+ * The lower median of @p n levels (the value at sorted index (n - 1) / 2), or -1 when
+ * @p n is 0. @p levels is not changed. Pure function.
+ */
+int bw_fw_median(const int *levels, size_t n);
+
+/** The score of one area. */
+struct bw_fw_area_score {
+    int score;       /**< lower median of the answered indicators, or -1 (none answered) */
+    size_t answered; /**< indicators with an answer */
+    size_t missing;  /**< indicators without one (not assessed) */
+    size_t below;    /**< answered indicators below their target (gaps) */
+};
+
+/**
+ * Scores a set of answers: @p level_of[i] is the level of indicator i (bw_pack_fw_indicators
+ * order) or -1 when not answered; writes one bw_fw_area_score per area into @p out (room
+ * for bw_pack_fw_areas' count). Returns BW_OK, BW_EINVAL for a level outside -1..4.
+ */
+int bw_fw_score(const bw_pack *p, const int *level_of, struct bw_fw_area_score *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,56 @@
+/*
+ * framework_live.h — the computed indicators of the framework assessment: figures
+ * derived from the live register and shown beside the assessor's answers.
+ *
+ * What each computes (the ids of bw_fw_computed_ids; the pack maps each onto the
+ * indicator it informs):
+ *   designated-assessed      designated sites of the latest designation run that appear in
+ *                            the latest risk-assessment run / designated sites
+ *   threats-unmeasured       threat types no measure in place (not planned) at any site acts
+ *                            on (bw_measure_acts_on) / threat types of the pack
+ *   sites-no-contact         sites with no operator, or whose operator has no 24/7 contact
+ *                            phone (org contact_phone) / all sites
+ *   soft-plan-<p>            soft-target sites (category of kind BW_CLASS_CATEGORY) with
+ *                            measure plan-<p> in place / soft-target sites
+ * A figure is unavailable (available 0, with the reason in note) when what it needs
+ * does not exist yet: no designation run, no assessment run, no sites.
+ *
+ * Ownership: results and their strings live in the arena @p a. Thread-safety: one call
+ * per store handle at a time.
+ */
+#ifndef BW_FRAMEWORK_LIVE_H
+#define BW_FRAMEWORK_LIVE_H
+
+#include "framework.h"
+#include "store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct bw_arena;
+struct bw_diag;
+
+/** One computed indicator's value. */
+struct bw_fw_computed {
+    const struct bw_fw_computed_def *def; /**< the pack's entry (id, indicator, name) */
+    int available;   /**< 0: cannot be computed yet (see note) */
+    int64_t num;     /**< the count measured */
+    int64_t den;     /**< out of how many (share = num / den; 0 when none) */
+    const char *note; /**< the ids counted (threats-unmeasured, up to 10) or why unavailable */
+};
+
+/**
+ * Computes every computed indicator of @p p's framework part on the register in @p s,
+ * in pack order, into *out[0..*n) (in @p a). BW_OK, or a store error with @p d filled.
+ */
+int bw_framework_computed(bw_store *s, const bw_pack *p, struct bw_arena *a,
+                          struct bw_fw_computed **out, size_t *n, struct bw_diag *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
