@@ -37,4 +37,7 @@ echo
 echo "== bulwark framework score --short   (the national framework assessment, fictional demo answers: area = lower median of its indicators)"
 "$bw" framework score --short
 echo
-echo "Try: $bw --db $db risks --top 30   |   $bw --db $db gaps osm-a641823014   |   $bw --db $db effects standoff --threat sedan   |   $bw --db $db framework score"
+echo "== bulwark framework findings   (the top findings: vulnerabilities and gaps with their technical-assistance needs and recommendations, by priority)"
+"$bw" framework findings | sed -n '1,14p'
+echo
+echo "Try: $bw --db $db risks --top 30   |   $bw --db $db gaps osm-a641823014   |   $bw --db $db effects standoff --threat sedan   |   $bw --db $db framework findings"

@@ -53,6 +53,9 @@ struct bw_fw_indicator {
     const char *anchor; /**< the clause it is anchored in (its source) */
     int target;         /**< target level 0..4 (the pack's default_target when not set) */
     size_t area_index;  /**< index of its area in bw_pack_fw_areas */
+    const char *recommendation; /**< what a State below target should do (required) */
+    const char *ta_area; /**< technical-assistance area, e.g. "legislative drafting", or NULL */
+    int critical;       /**< 1: a level <= 1 here is a vulnerability (pack "critical": true) */
 };
 
 /** An area: its indicators are indicators[first .. first + n) of bw_pack_fw_indicators. */
@@ -68,6 +71,18 @@ struct bw_fw_computed_def {
     const char *indicator; /**< the indicator it informs */
     const char *name;      /**< what it measures */
     const char *source;
+};
+
+/**
+ * One computed indicator's value (filled by bw_framework_computed, framework_live.h;
+ * declared here so that the findings below stay a pure function of the model).
+ */
+struct bw_fw_computed {
+    const struct bw_fw_computed_def *def; /**< the pack's entry (id, indicator, name) */
+    int available;   /**< 0: cannot be computed yet (see note) */
+    int64_t num;     /**< the count measured */
+    int64_t den;     /**< out of how many (share = num / den; 0 when none) */
+    const char *note; /**< the ids counted (threats-unmeasured, up to 10) or why unavailable */
 };
 
 /** The computed indicators the program knows how to compute (closed set). */
@@ -124,6 +139,58 @@ struct bw_fw_area_score {
  * for bw_pack_fw_areas' count). Returns BW_OK, BW_EINVAL for a level outside -1..4.
  */
 int bw_fw_score(const bw_pack *p, const int *level_of, struct bw_fw_area_score *out);
+
+/* ---- findings -------------------------------------------------------------------- */
+
+/** Kinds of finding, in the order they are listed within one priority. */
+enum bw_fw_finding_kind {
+    BW_FW_VULNERABILITY = 0, /**< critical indicator at level <= 1, or sites/threats exposed */
+    BW_FW_GAP,               /**< answered below target */
+    BW_FW_TA_NEED,           /**< a gap whose indicator has a technical-assistance area */
+    BW_FW_RECOMMENDATION,    /**< per gap: the indicator's recommendation */
+    BW_FW_GOOD_PRACTICE      /**< level 4, or at/above target and at least 3 */
+};
+
+/** Priorities: BW_FW_HIGH sorts first. */
+enum bw_fw_priority { BW_FW_HIGH = 1, BW_FW_MEDIUM = 2, BW_FW_LOW = 3 };
+
+/** One finding. Pointers are borrowed from the pack or from the computed array given. */
+struct bw_fw_finding {
+    enum bw_fw_finding_kind kind;
+    enum bw_fw_priority priority;
+    const struct bw_fw_indicator *ind; /**< the indicator it is tied to */
+    int level;                         /**< its answer, -1 when not assessed */
+    const char *text;   /**< indicator text (vulnerability, gap, good practice), TA area
+                             (TA need), recommendation (recommendation), computed name */
+    const struct bw_fw_computed *computed; /**< the computed indicator behind a
+                                                vulnerability from the register, or NULL */
+};
+
+/** Names: "vulnerability", "gap", "ta-need", "recommendation", "good-practice". */
+const char *bw_fw_finding_kind_name(enum bw_fw_finding_kind k);
+/** Names: "high", "medium", "low". */
+const char *bw_fw_priority_name(enum bw_fw_priority p);
+
+/** Room bw_fw_findings needs: 4 per indicator + one per computed indicator. */
+size_t bw_fw_findings_max(const bw_pack *p, size_t ncomputed);
+
+/**
+ * Derives the findings of a set of answers (@p level_of as for bw_fw_score) and of the
+ * computed indicators @p c[0..nc) into @p out (room for @p cap), sorted by priority, kind,
+ * indicator (pack order), then input order; *n is the count. Rules (docs/methodology.md,
+ * "Framework assessment"):
+ *   good practice   level 4, or level >= target and >= 3 (priority low)
+ *   gap             level < target; also a recommendation (its text), and a TA need when
+ *                   the indicator has a ta_area. Priority high when level <= 1, target -
+ *                   level >= 2 or the indicator is critical; medium otherwise
+ *   vulnerability   level <= 1 on a critical indicator; or an available computed indicator
+ *                   that shows exposure: threats-unmeasured / sites-no-contact count > 0,
+ *                   a share (designated-assessed, soft-plan-*) below den. Always high
+ * Unanswered indicators give no finding from answers. Pure function. BW_OK; BW_EINVAL for
+ * a level outside -1..4; BW_ETOOBIG when @p cap is short.
+ */
+int bw_fw_findings(const bw_pack *p, const int *level_of, const struct bw_fw_computed *c,
+                   size_t nc, struct bw_fw_finding *out, size_t cap, size_t *n);
 
 #ifdef __cplusplus
 }

@@ -34,14 +34,7 @@ extern "C" {
 struct bw_arena;
 struct bw_diag;
 
-/** One computed indicator's value. */
-struct bw_fw_computed {
-    const struct bw_fw_computed_def *def; /**< the pack's entry (id, indicator, name) */
-    int available;   /**< 0: cannot be computed yet (see note) */
-    int64_t num;     /**< the count measured */
-    int64_t den;     /**< out of how many (share = num / den; 0 when none) */
-    const char *note; /**< the ids counted (threats-unmeasured, up to 10) or why unavailable */
-};
+/* struct bw_fw_computed (one computed indicator's value) is declared in framework.h. */
 
 /**
  * Computes every computed indicator of @p p's framework part on the register in @p s,

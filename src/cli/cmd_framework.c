@@ -1,7 +1,8 @@
 /*
- * cmd_framework.c — `bulwark framework new|answer|import|score|list`: the national
- * framework assessment (framework.h) kept by cycle in the store, scored by area, with the
- * computed indicators of the live register (framework_live.h) beside the answers.
+ * cmd_framework.c — `bulwark framework new|answer|import|score|findings|list`: the
+ * national framework assessment (framework.h) kept by cycle in the store, scored by area,
+ * with the computed indicators of the live register (framework_live.h) beside the answers,
+ * and the findings derived from both (bw_fw_findings).
  *
  * Answers are history in the store; what is scored is each indicator's latest answer.
  * An import is one transaction: the whole file is read and checked first
@@ -24,6 +25,7 @@ static const char usage[] =
     "                                [--assessor NAME] [--date DATE] [--cycle NAME]\n"
     "       bulwark framework import FILE [--cycle NAME]\n"
     "       bulwark framework score [--cycle NAME] [--compare NAME] [--short] [--json]\n"
+    "       bulwark framework findings [--cycle NAME] [--json]\n"
     "       bulwark framework list [--json]\n\n"
     "  new     opens an assessment (one per cycle or visit); NAME defaults to this year\n"
     "  answer  gives indicator IND (e.g. A8.3) maturity LEVEL 0..4 with its evidence (text,\n"
@@ -35,6 +37,9 @@ static const char usage[] =
     "          target, indicators not assessed, and the indicators computed from the\n"
     "          register beside the answers they inform; --compare sets another cycle\n"
     "          beside it; --short prints the area table only\n"
+    "  findings  vulnerabilities, gaps, technical-assistance needs, recommendations and\n"
+    "          good practice, tied to indicators (and threat types or counts from the\n"
+    "          register), by priority\n"
     "  list    the assessments kept\n\n"
     "--cycle defaults to the latest assessment opened. All take --db FILE (default\n"
     "$BULWARK_DB, else ./bulwark.db).\n";
@@ -445,6 +450,98 @@ out:
     return rc;
 }
 
+/* ---- findings ---------------------------------------------------------------------- */
+
+/* The threat ids of a threats-unmeasured note ("a, b, c") as a JSON array. */
+static json_t *threat_list(const char *note)
+{
+    json_t *arr = json_array();
+    while (note && *note) {
+        const char *e = strstr(note, ", ");
+        size_t n = e ? (size_t)(e - note) : strlen(note);
+        json_array_append_new(arr, json_stringn(note, n));
+        note = e ? e + 2 : NULL;
+    }
+    return arr;
+}
+
+static int fw_findings(bw_store *s, const bw_pack *p, const char *cycle, int json)
+{
+    struct loaded l;
+    struct bw_arena ar;
+    struct bw_fw_computed *c = NULL;
+    struct bw_fw_finding *f = NULL;
+    struct bw_diag d;
+    size_t nc = 0, nf = 0, max, count[BW_FW_GOOD_PRACTICE + 1] = {0};
+    int rc = 1;
+
+    bw_arena_init(&ar, 1 << 16);
+    bw_diag_clear(&d);
+    if (load(s, p, cycle, &ar, &l))
+        goto out;
+    if (bw_framework_computed(s, p, &ar, &c, &nc, &d)) {
+        cli_fail(&d);
+        goto out;
+    }
+    max = bw_fw_findings_max(p, nc);
+    if (!(f = bw_arena_alloc(&ar, (max + 1) * sizeof *f))) {
+        cli_failf("out of memory");
+        goto out;
+    }
+    if (bw_fw_findings(p, l.level, c, nc, f, max, &nf)) {
+        cli_failf("deriving the findings of cycle '%s' failed", l.fw.cycle);
+        goto out;
+    }
+    if (json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < nf; i++) {
+            json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:i,s:s,s:s}", "kind",
+                                  bw_fw_finding_kind_name(f[i].kind), "indicator", f[i].ind->id,
+                                  "area", f[i].ind->area, "level", opt_level(f[i].level),
+                                  "target", f[i].ind->target, "priority",
+                                  bw_fw_priority_name(f[i].priority), "text", f[i].text);
+            if (f[i].computed) {
+                const struct bw_fw_computed *x = f[i].computed;
+                json_object_set_new(o, "computed", json_string(x->def->id));
+                json_object_set_new(o, "count", json_integer((json_int_t)x->num));
+                json_object_set_new(o, "of", json_integer((json_int_t)x->den));
+                if (strcmp(x->def->id, "threats-unmeasured") == 0)
+                    json_object_set_new(o, "threats", threat_list(x->note));
+            }
+            json_array_append_new(arr, o);
+        }
+        rc = cli_json_print(arr);
+        goto out;
+    }
+    for (size_t i = 0; i < nf; i++)
+        count[f[i].kind]++;
+    printf("Findings of framework assessment '%s': %zu vulnerabilities, %zu gaps, %zu "
+           "technical-assistance needs, %zu recommendations, %zu good practices\n\n",
+           l.fw.cycle, count[BW_FW_VULNERABILITY], count[BW_FW_GAP], count[BW_FW_TA_NEED],
+           count[BW_FW_RECOMMENDATION], count[BW_FW_GOOD_PRACTICE]);
+    printf("%-8s %-15s %-6s %-5s %s\n", "PRIORITY", "KIND", "IND", "LEVEL", "FINDING");
+    for (size_t i = 0; i < nf; i++) {
+        char lv[8], tg[4];
+        score_text(f[i].level, lv);
+        score_text(f[i].ind->target, tg);
+        snprintf(lv + strlen(lv), sizeof lv - strlen(lv), "/%s", tg);
+        if (f[i].computed) {
+            const struct bw_fw_computed *x = f[i].computed;
+            printf("%-8s %-15s %-6s %-5s %s: %lld of %lld%s%s\n",
+                   bw_fw_priority_name(f[i].priority), bw_fw_finding_kind_name(f[i].kind),
+                   f[i].ind->id, lv, x->def->name, (long long)x->num, (long long)x->den,
+                   x->note ? " — " : "", x->note ? x->note : "");
+        } else
+            printf("%-8s %-15s %-6s %-5s %s\n", bw_fw_priority_name(f[i].priority),
+                   bw_fw_finding_kind_name(f[i].kind), f[i].ind->id, lv, f[i].text);
+    }
+    printf("(LEVEL = answer/target; rules in docs/methodology.md, \"Framework assessment\")\n");
+    rc = 0;
+out:
+    bw_arena_release(&ar);
+    return rc;
+}
+
 int cmd_framework(int argc, char **argv)
 {
     enum { O_CYCLE = 1, O_COMPARE, O_EVIDENCE, O_FILES, O_ASSESSOR, O_DATE, O_SHORT };
@@ -481,10 +578,11 @@ int cmd_framework(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return cli_usage(usage, "expected new, answer, import, score or list");
+        return cli_usage(usage, "expected new, answer, import, score, findings or list");
     what = argv[optind];
     nargs = argc - optind - 1;
-    if (strcmp(what, "new") == 0 || strcmp(what, "score") == 0 || strcmp(what, "list") == 0) {
+    if (strcmp(what, "new") == 0 || strcmp(what, "score") == 0 || strcmp(what, "list") == 0 ||
+        strcmp(what, "findings") == 0) {
         if (nargs != 0)
             return cli_usage(usage, "too many arguments");
     } else if (strcmp(what, "answer") == 0) {
@@ -494,7 +592,7 @@ int cmd_framework(int argc, char **argv)
         if (nargs != 1)
             return cli_usage(usage, "import takes one file");
     } else
-        return cli_usage(usage, "expected new, answer, import, score or list");
+        return cli_usage(usage, "expected new, answer, import, score, findings or list");
     if (strcmp(what, "answer") != 0 && (a.evidence || a.files || a.assessor || a.date))
         return cli_usage(usage, "--evidence, --files, --assessor and --date belong to `answer`");
     if (strcmp(what, "score") != 0 && (compare || brief))
@@ -511,6 +609,8 @@ int cmd_framework(int argc, char **argv)
         rc = fw_import(s, p, cycle, argv[optind + 1]);
     else if (strcmp(what, "score") == 0)
         rc = fw_score(s, p, cycle, compare, json, brief);
+    else if (strcmp(what, "findings") == 0)
+        rc = fw_findings(s, p, cycle, json);
     else
         rc = fw_list(s, json);
     cli_close(s, p);

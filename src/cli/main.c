@@ -32,7 +32,7 @@ const struct cli_cmd cli_cmds[] = {
     {"carver", cmd_carver, "rank the targets of a CARVER + Shock workshop sheet"},
     {"risks", cmd_risks, "the national risk register of an assessment run"},
     {"runs", cmd_runs, "assessment runs kept, and what changed between two"},
-    {"framework", cmd_framework, "national framework assessment: answers, area scores, gaps"},
+    {"framework", cmd_framework, "national framework assessment: answers, area scores, findings"},
     {"serve", cmd_serve, "serve the JSON API over HTTP (accounts, the register)"},
     {"user", cmd_user, "accounts of the server: add, list, disable, token, revoke"},
     {NULL, NULL, NULL},

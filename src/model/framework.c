@@ -10,9 +10,14 @@
  * indicator. The parser names the entry and the field in its diagnostic; the typed views
  * point into the pack's JSON tree, nothing is copied.
  *
+ * Every indicator also carries a recommendation (required) and may carry a
+ * technical-assistance area ("ta_area", a non-empty string) and "critical": true.
+ *
  * Scoring (framework.h): area score = lower median of the answered indicators' levels;
- * unanswered indicators are excluded and counted. Parsed data is immutable; all
- * functions are thread-safe.
+ * unanswered indicators are excluded and counted. Findings (bw_fw_findings) follow the
+ * rules stated in framework.h and are sorted by one total order (priority, kind,
+ * indicator, input position), so they never depend on qsort's instability. Parsed data is
+ * immutable; all functions are thread-safe.
  */
 #include "framework.h"
 #include "alloc.h"
@@ -22,6 +27,7 @@
 #include "threat.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const bw_fw_computed_ids[] = {
@@ -148,6 +154,17 @@ static int parse_areas(json_t *arr, int def_target, struct fw_part *fp, struct b
                 if (strcmp(fp->inds[k].id, t->id) == 0)
                     return bw_diag_set(d, BW_EINVAL, "id", "framework: indicator '%s' appears "
                                        "twice", t->id);
+            if ((rc = need_str(ie, "recommendation", what, &t->recommendation, d)))
+                return rc;
+            if ((tg = json_object_get(ie, "ta_area")) &&
+                (!json_is_string(tg) || !*json_string_value(tg)))
+                return bw_diag_set(d, BW_EINVAL, "ta_area", "framework: indicator '%s': "
+                                   "ta_area must be a non-empty string", t->id);
+            t->ta_area = tg ? json_string_value(tg) : NULL;
+            if ((tg = json_object_get(ie, "critical")) && !json_is_boolean(tg))
+                return bw_diag_set(d, BW_EINVAL, "critical", "framework: indicator '%s': "
+                                   "critical must be true or false", t->id);
+            t->critical = json_is_true(tg);
             t->area = a->id;
             t->area_index = i;
             tg = json_object_get(ie, "target");
@@ -361,5 +378,113 @@ int bw_fw_score(const bw_pack *p, const int *level_of, struct bw_fw_area_score *
         s->answered = k;
         s->score = bw_fw_median(lv, k);
     }
+    return BW_OK;
+}
+
+/* ---- findings ------------------------------------------------------------------------- */
+
+const char *bw_fw_finding_kind_name(enum bw_fw_finding_kind k)
+{
+    static const char *const names[] = {"vulnerability", "gap", "ta-need", "recommendation",
+                                        "good-practice"};
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+const char *bw_fw_priority_name(enum bw_fw_priority p)
+{
+    return p == BW_FW_HIGH ? "high" : p == BW_FW_MEDIUM ? "medium" : "low";
+}
+
+size_t bw_fw_findings_max(const bw_pack *p, size_t ncomputed)
+{
+    const struct fw_part *fp = part(p);
+    return (fp ? 4 * fp->ninds : 0) + ncomputed;
+}
+
+/* Whether an available computed indicator shows sites or threat types exposed. */
+static int exposed(const struct bw_fw_computed *c)
+{
+    if (!c->available || !c->def)
+        return 0;
+    if (strcmp(c->def->id, "threats-unmeasured") == 0 ||
+        strcmp(c->def->id, "sites-no-contact") == 0)
+        return c->num > 0;
+    return c->num < c->den; /* a share: designated-assessed, soft-plan-* */
+}
+
+struct keyed {
+    struct bw_fw_finding f;
+    size_t ind, seq;
+};
+
+static int cmp_finding(const void *x, const void *y)
+{
+    const struct keyed *a = x, *b = y;
+    if (a->f.priority != b->f.priority)
+        return a->f.priority < b->f.priority ? -1 : 1;
+    if (a->f.kind != b->f.kind)
+        return a->f.kind < b->f.kind ? -1 : 1;
+    if (a->ind != b->ind)
+        return a->ind < b->ind ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+int bw_fw_findings(const bw_pack *p, const int *level_of, const struct bw_fw_computed *c,
+                   size_t nc, struct bw_fw_finding *out, size_t cap, size_t *n)
+{
+    const struct fw_part *fp = part(p);
+    struct keyed *k = NULL;
+    size_t m = 0, max = bw_fw_findings_max(p, nc), bytes;
+
+    *n = 0;
+    if (!fp)
+        return BW_OK;
+    if (bw_mul_size(max + 1, sizeof *k, &bytes) || !(k = bw_malloc(bytes)))
+        return BW_ENOMEM;
+#define ADD(kind_, prio_, i_, text_, comp_)                                                  \
+    do {                                                                                      \
+        k[m].f = (struct bw_fw_finding){(kind_), (prio_), &fp->inds[i_], level_of[i_],        \
+                                        (text_), (comp_)};                                    \
+        k[m].ind = (i_);                                                                      \
+        k[m].seq = m;                                                                         \
+        m++;                                                                                  \
+    } while (0)
+    for (size_t i = 0; i < fp->ninds; i++) {
+        const struct bw_fw_indicator *t = &fp->inds[i];
+        int l = level_of[i];
+        if (l < -1 || l > BW_FW_LEVEL_MAX) {
+            bw_free(k);
+            return BW_EINVAL;
+        }
+        if (l < 0)
+            continue;
+        if (l <= 1 && t->critical)
+            ADD(BW_FW_VULNERABILITY, BW_FW_HIGH, i, t->text, NULL);
+        if (l < t->target) {
+            enum bw_fw_priority pr =
+                l <= 1 || t->target - l >= 2 || t->critical ? BW_FW_HIGH : BW_FW_MEDIUM;
+            ADD(BW_FW_GAP, pr, i, t->text, NULL);
+            if (t->ta_area)
+                ADD(BW_FW_TA_NEED, pr, i, t->ta_area, NULL);
+            ADD(BW_FW_RECOMMENDATION, pr, i, t->recommendation, NULL);
+        } else if (l >= 3) /* level 4 is never below a target, so "4, or >= target and >= 3" */
+            ADD(BW_FW_GOOD_PRACTICE, BW_FW_LOW, i, t->text, NULL);
+    }
+    for (size_t j = 0; j < nc; j++) {
+        size_t i = c[j].def ? bw_pack_fw_indicator_index(p, c[j].def->indicator) : (size_t)-1;
+        if (i == (size_t)-1 || !exposed(&c[j]))
+            continue;
+        ADD(BW_FW_VULNERABILITY, BW_FW_HIGH, i, c[j].def->name, &c[j]);
+    }
+#undef ADD
+    if (m > cap) {
+        bw_free(k);
+        return BW_ETOOBIG;
+    }
+    qsort(k, m, sizeof *k, cmp_finding);
+    for (size_t i = 0; i < m; i++)
+        out[i] = k[i].f;
+    *n = m;
+    bw_free(k);
     return BW_OK;
 }

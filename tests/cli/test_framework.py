@@ -1,9 +1,10 @@
 """The national framework assessment through the real binary.
 
-`framework new|answer|import|score|list` on a hand-worked answer set (area score = lower
+`framework new|answer|import|score|findings|list` on a hand-worked answer set (area score = lower
 median of the answered indicators; missing answers excluded and listed), the comparison
 of two cycles, the computed indicators on the small register of tests/data/cli/framework
-(its README works out every expected value), the demo answer set, and bad input: a
+(its README works out every expected value) and the findings derived from them (rules
+in docs/methodology.md), the demo answer set with its findings counted by hand, and bad input: a
 clear error naming the file, line and field, exit 1 and nothing written.
 """
 
@@ -182,6 +183,7 @@ class TestUsage(FrameworkCase):
         self.assertTrue(r.out.startswith("usage: bulwark framework"), r)
         for args in (["framework"], ["framework", "frob"], ["framework", "answer", "A1.1"],
                      ["framework", "import"], ["framework", "score", "extra"],
+                     ["framework", "findings", "extra"], ["framework", "findings", "--short"],
                      ["framework", "new", "--evidence", "x"], ["framework", "list", "--compare", "a"],
                      ["framework", "--no-such-option"]):
             r = self.bw(*args, db=db)
@@ -228,6 +230,39 @@ class TestComputed(FrameworkCase):
         text = self.ok("framework", "score").out
         self.assertIn("A9.2   answer 2  soft-plan-evacuation     2/4 (50.0%)", text)
 
+        # Findings: every computed indicator above shows exposure (a share below its
+        # whole, or a count above 0), so each is a high vulnerability tied to the
+        # indicator it informs, in indicator order then pack order; the one answer
+        # (A9.2 = 2, target 3, not critical) is a medium gap with its TA need
+        # ("crisis management training") and its recommendation.
+        f = self.ok("framework", "findings", "--json").json()
+        got = [(x["kind"], x["indicator"], x["priority"], x.get("computed")) for x in f]
+        self.assertEqual(got, [
+            ("vulnerability", "A5.5", "high", "designated-assessed"),
+            ("vulnerability", "A6.1", "high", "sites-no-contact"),
+            ("vulnerability", "A8.9", "high", "threats-unmeasured"),
+            ("vulnerability", "A9.2", "high", "soft-plan-evacuation"),
+            ("vulnerability", "A9.2", "high", "soft-plan-invacuation"),
+            ("vulnerability", "A9.2", "high", "soft-plan-lockdown"),
+            ("vulnerability", "A9.2", "high", "soft-plan-communication"),
+            ("gap", "A9.2", "medium", None),
+            ("ta-need", "A9.2", "medium", None),
+            ("recommendation", "A9.2", "medium", None),
+        ])
+        threats_f = f[2]
+        self.assertEqual((threats_f["count"], threats_f["of"]), (len(unmeasured), len(threats)))
+        self.assertEqual(threats_f["threats"], unmeasured[:10])
+        self.assertIsNone(threats_f["level"])
+        self.assertEqual((f[1]["count"], f[1]["of"]), (2, 5))
+        self.assertNotIn("threats", f[1])
+        self.assertEqual((f[7]["level"], f[7]["target"], f[7]["area"]), (2, 3, "A9"))
+        self.assertEqual(f[8]["text"], "crisis management training")
+        self.assertIn("evacuation, invacuation, lockdown", f[9]["text"])
+        text = self.ok("framework", "findings").out
+        self.assertIn("7 vulnerabilities, 1 gaps, 1 technical-assistance needs, "
+                      "1 recommendations, 0 good practices", text)
+        self.assertIn("medium   gap             A9.2   2/3   Site-level procedures", text)
+
 
 class TestDemo(FrameworkCase):
     def test_demo_answers(self):
@@ -239,6 +274,33 @@ class TestDemo(FrameworkCase):
         self.assertEqual(scores, [2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 3])
         self.assertEqual(len(j["below_target"]), 42)
         self.assertEqual(j["not_assessed"], [])
+
+        # Findings, counted by hand from data/demo/framework-answers.csv: 15 indicators at
+        # level 3 with target 3 are good practice; the other 42 are gaps (A13.1 = 3 is below
+        # its target 4), each with a recommendation; 12 of the gaps have no TA area (A3.2,
+        # A3.3, A3.4, A4.5, A6.1, A6.2, A8.2, A8.11, A8.12, A9.5, A12.2, A12.3), so 30 TA
+        # needs; no critical indicator is at level 1 or below. High gaps: 16 at level <= 1
+        # plus the critical A5.2, A9.1 (level 2) and A13.1 (3 < 4) = 19; medium 23.
+        f = self.ok("framework", "findings", "--json").json()
+        kinds = {}
+        for x in f:
+            kinds[x["kind"]] = kinds.get(x["kind"], 0) + 1
+        # Vulnerabilities from the register follow the rule on the computed figures.
+        exposed = [c for c in j["computed"] if c["available"] and (
+            c["count"] > 0 if c["id"] in ("threats-unmeasured", "sites-no-contact")
+            else c["count"] < c["of"])]
+        self.assertEqual(kinds, {"good-practice": 15, "gap": 42, "recommendation": 42,
+                                 "ta-need": 30, **({"vulnerability": len(exposed)}
+                                                   if exposed else {})})
+        gaps = [x for x in f if x["kind"] == "gap"]
+        self.assertEqual(sum(x["priority"] == "high" for x in gaps), 19)
+        self.assertEqual(sum(x["priority"] == "medium" for x in gaps), 23)
+        self.assertTrue(all(x["priority"] == "low" for x in f if x["kind"] == "good-practice"))
+        order = {"high": 0, "medium": 1, "low": 2}
+        self.assertEqual([order[x["priority"]] for x in f],
+                         sorted(order[x["priority"]] for x in f))
+        a21 = [x for x in f if x["indicator"] == "A2.1"]
+        self.assertEqual([x["kind"] for x in a21], ["good-practice"])
 
 
 if __name__ == "__main__":

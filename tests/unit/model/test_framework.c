@@ -243,6 +243,149 @@ static void test_bad_framework(void **state)
     json_object_set_new(json_array_get(json_object_get(fw(b), "computed"), 0), "id",
                         json_string("warnings-acknowledged"));
     expect_bad(b, BW_EREF, "id", "unknown computed indicator 'warnings-acknowledged'");
+
+    b = bundle();
+    json_object_del(indicator(b, 1, 0), "recommendation");
+    expect_bad(b, BW_EINVAL, "recommendation", "indicator 0 of area A2 has no "
+               "\"recommendation\"");
+
+    b = bundle();
+    json_object_set_new(indicator(b, 1, 0), "ta_area", json_string(""));
+    expect_bad(b, BW_EINVAL, "ta_area", "indicator 'A2.1': ta_area must be a non-empty string");
+
+    b = bundle();
+    json_object_set_new(indicator(b, 1, 0), "critical", json_string("yes"));
+    expect_bad(b, BW_EINVAL, "critical", "indicator 'A2.1': critical must be true or false");
+}
+
+/* The pack's findings data: a recommendation everywhere, TA areas and critical marks. */
+static void test_findings_data(void **state)
+{
+    (void)state;
+    bw_pack *p = unit_default_pack();
+    const struct bw_fw_indicator *ind, *x;
+    size_t ni, ncrit = 0;
+
+    ind = bw_pack_fw_indicators(p, &ni);
+    for (size_t i = 0; i < ni; i++) {
+        assert_true(ind[i].recommendation && *ind[i].recommendation);
+        ncrit += (size_t)ind[i].critical;
+    }
+    /* A2.1, A3.1, A4.1, A5.2, A9.1, A13.1 (framework.json "findings_note"). */
+    assert_int_equal(ncrit, 6);
+    x = bw_pack_fw_indicator(p, "A2.1");
+    assert_true(x->critical);
+    assert_string_equal(x->ta_area, "legislative drafting");
+    assert_non_null(strstr(x->recommendation, "UNSCR 2341 op. 3"));
+    assert_null(bw_pack_fw_indicator(p, "A3.2")->ta_area);
+    assert_false(bw_pack_fw_indicator(p, "A3.2")->critical);
+    assert_string_equal(bw_pack_fw_indicator(p, "A9.1")->ta_area, "crisis management training");
+    bw_pack_free(p);
+}
+
+/*
+ * Hand-worked findings. Answers (target 3 unless said):
+ *   A1.1=4 good (low); A1.2=1 gap high (level <= 1), TA "strategy development", rec;
+ *   A1.3=2 gap medium (one below, not critical), TA, rec; A2.1=0 critical: vulnerability,
+ *   gap high, TA "legislative drafting", rec; A2.2=3 good; A2.3=1 gap high, TA, rec;
+ *   A2.4=4 good; A3.1=3 critical but at target: good; A3.2=2 gap medium, no TA area: rec
+ *   only; A13.1=3 target 4, critical: gap high (critical), TA, rec.
+ * Computed: threats-unmeasured 2/24 -> vulnerability on A8.9; sites-no-contact 0/5 -> none;
+ * soft-plan-evacuation 2/4 -> vulnerability on A9.2; designated-assessed unavailable -> none.
+ * Totals: vulnerability 3, gap 6, TA 5, rec 6, good 4 = 24.
+ */
+static void test_findings(void **state)
+{
+    (void)state;
+    bw_pack *p = unit_default_pack();
+    size_t ni, nc, n = 0, max;
+    const struct bw_fw_computed_def *defs = bw_pack_fw_computed(p, &nc);
+    int level[1024];
+    static const struct {
+        const char *id;
+        int level;
+    } ans[] = {{"A1.1", 4}, {"A1.2", 1}, {"A1.3", 2}, {"A2.1", 0}, {"A2.2", 3},
+               {"A2.3", 1}, {"A2.4", 4}, {"A3.1", 3}, {"A3.2", 2}, {"A13.1", 3}};
+    struct bw_fw_computed c[8];
+    struct bw_fw_finding f[300];
+    /* Expected order: priority, then kind, then indicator in pack order. */
+    static const struct {
+        const char *kind, *ind, *prio;
+    } want[] = {
+        {"vulnerability", "A2.1", "high"},   {"vulnerability", "A8.9", "high"},
+        {"vulnerability", "A9.2", "high"},   {"gap", "A1.2", "high"},
+        {"gap", "A2.1", "high"},             {"gap", "A2.3", "high"},
+        {"gap", "A13.1", "high"},            {"ta-need", "A1.2", "high"},
+        {"ta-need", "A2.1", "high"},         {"ta-need", "A2.3", "high"},
+        {"ta-need", "A13.1", "high"},        {"recommendation", "A1.2", "high"},
+        {"recommendation", "A2.1", "high"},  {"recommendation", "A2.3", "high"},
+        {"recommendation", "A13.1", "high"}, {"gap", "A1.3", "medium"},
+        {"gap", "A3.2", "medium"},           {"ta-need", "A1.3", "medium"},
+        {"recommendation", "A1.3", "medium"}, {"recommendation", "A3.2", "medium"},
+        {"good-practice", "A1.1", "low"},    {"good-practice", "A2.2", "low"},
+        {"good-practice", "A2.4", "low"},    {"good-practice", "A3.1", "low"},
+    };
+
+    bw_pack_fw_indicators(p, &ni);
+    assert_true(ni <= 1024 && nc == 7);
+    for (size_t i = 0; i < ni; i++)
+        level[i] = -1;
+    for (size_t i = 0; i < sizeof ans / sizeof ans[0]; i++)
+        level[bw_pack_fw_indicator_index(p, ans[i].id)] = ans[i].level;
+    memset(c, 0, sizeof c);
+    for (size_t k = 0; k < nc; k++) {
+        c[k].def = &defs[k];
+        c[k].available = 1;
+        c[k].num = c[k].den = 4; /* a full share: no exposure */
+    }
+    c[0].available = 0; /* designated-assessed */
+    c[0].num = 0;
+    c[1].num = 2, c[1].den = 24, c[1].note = "uas-small, firearms-lone"; /* threats-unmeasured */
+    c[2].num = 0, c[2].den = 5;                                          /* sites-no-contact */
+    c[3].num = 2;                                                        /* soft-plan-evacuation */
+    max = bw_fw_findings_max(p, nc);
+    assert_int_equal(max, 4 * 57 + 7);
+    assert_true(max <= sizeof f / sizeof f[0]);
+    assert_int_equal(bw_fw_findings(p, level, c, nc, f, max, &n), BW_OK);
+    assert_int_equal(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(bw_fw_finding_kind_name(f[i].kind), want[i].kind);
+        assert_string_equal(f[i].ind->id, want[i].ind);
+        assert_string_equal(bw_fw_priority_name(f[i].priority), want[i].prio);
+    }
+    /* What each finding carries. */
+    assert_int_equal(f[0].level, 0);
+    assert_null(f[0].computed);
+    assert_ptr_equal(f[1].computed, &c[1]);
+    assert_int_equal(f[1].level, -1);
+    assert_string_equal(f[1].text, defs[1].name);
+    assert_ptr_equal(f[2].computed, &c[3]);
+    assert_string_equal(f[8].text, "legislative drafting");
+    assert_non_null(strstr(f[12].text, "Criminalise attacks"));
+    assert_int_equal(f[6].level, 3);
+    assert_int_equal(f[6].ind->target, 4);
+    /* Deterministic: the same input gives the same list. */
+    {
+        struct bw_fw_finding g[300];
+        size_t m = 0;
+        assert_int_equal(bw_fw_findings(p, level, c, nc, g, max, &m), BW_OK);
+        assert_int_equal(m, n);
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(f[i].kind, g[i].kind);
+            assert_ptr_equal(f[i].ind, g[i].ind);
+            assert_ptr_equal(f[i].computed, g[i].computed);
+            assert_ptr_equal(f[i].text, g[i].text);
+        }
+    }
+    /* Too little room, a bad level, nothing answered. */
+    assert_int_equal(bw_fw_findings(p, level, c, nc, f, n - 1, &n), BW_ETOOBIG);
+    level[5] = 5;
+    assert_int_equal(bw_fw_findings(p, level, c, nc, f, max, &n), BW_EINVAL);
+    for (size_t i = 0; i < ni; i++)
+        level[i] = -1;
+    assert_int_equal(bw_fw_findings(p, level, NULL, 0, f, max, &n), BW_OK);
+    assert_int_equal(n, 0);
+    bw_pack_free(p);
 }
 
 static void test_no_framework_part(void **state)
@@ -275,6 +418,8 @@ int main(void)
         cmocka_unit_test(test_answer_check),
         cmocka_unit_test(test_bad_framework),
         cmocka_unit_test(test_no_framework_part),
+        cmocka_unit_test(test_findings_data),
+        cmocka_unit_test(test_findings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
