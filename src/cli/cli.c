@@ -103,6 +103,19 @@ void cli_close(bw_store *s, bw_pack *pack)
     bw_store_close(s);
 }
 
+void cli_today(char out[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+json_t *cli_str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
 json_t *cli_num(double v)
 {
     return isfinite(v) ? json_real(v) : json_null();

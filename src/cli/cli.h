@@ -87,6 +87,10 @@ int cli_help(const char *usage);
 /** Prints "bulwark: <why>" and @p usage to stderr and returns 2. */
 int cli_usage(const char *usage, const char *why);
 
+/** Today's date in UTC as YYYY-MM-DD. */
+void cli_today(char out[11]);
+/** A JSON string, or null when @p s is NULL. */
+json_t *cli_str_or_null(const char *s);
 /** A JSON number, or null when @p v is NaN or infinite. */
 json_t *cli_num(double v);
 

@@ -259,11 +259,6 @@ static int fw_list(bw_store *s, int json)
 
 /* ---- score ------------------------------------------------------------------------- */
 
-static json_t *opt_str(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 static json_t *opt_level(int l)
 {
     return l >= 0 ? json_integer(l) : json_null();
@@ -293,10 +288,10 @@ static json_t *score_json(const bw_pack *p, const struct loaded *l, const struct
                                   "anchor", ind[i].anchor, "target", ind[i].target, "level",
                                   opt_level(l->level[i]));
             if (l->level[i] >= 0) {
-                json_object_set_new(o, "evidence", opt_str(x->evidence));
-                json_object_set_new(o, "files", opt_str(x->files));
-                json_object_set_new(o, "assessor", opt_str(x->assessor));
-                json_object_set_new(o, "date", opt_str(x->date));
+                json_object_set_new(o, "evidence", cli_str_or_null(x->evidence));
+                json_object_set_new(o, "files", cli_str_or_null(x->files));
+                json_object_set_new(o, "assessor", cli_str_or_null(x->assessor));
+                json_object_set_new(o, "date", cli_str_or_null(x->date));
                 json_object_set_new(o, "below_target", json_boolean(l->level[i] < ind[i].target));
                 if (l->level[i] < ind[i].target)
                     json_array_append_new(gaps, json_string(ind[i].id));
@@ -324,7 +319,7 @@ static json_t *score_json(const bw_pack *p, const struct loaded *l, const struct
                               c[k].available && c[k].den ? json_real((double)c[k].num /
                                                                      (double)c[k].den)
                                                          : json_null(),
-                              "note", opt_str(c[k].note), "answer", opt_level(l->level[i]));
+                              "note", cli_str_or_null(c[k].note), "answer", opt_level(l->level[i]));
         json_array_append_new(comp, o);
     }
     j = json_pack("{s:{s:s,s:s,s:s},s:s,s:o,s:o,s:o,s:o}", "assessment", "cycle", l->fw.cycle,

@@ -54,19 +54,6 @@ static const char usage_gaps[] =
     "or above the pack's gap threshold (`bulwark threats levels`), and is missing, only\n"
     "planned, or in place at a quality below 0.5.\n";
 
-static void today(char out[11])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-static json_t *opt_str(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 static json_t *strs_json(const char *const *v, size_t n)
 {
     json_t *a = json_array();
@@ -176,8 +163,8 @@ int cmd_measures(int argc, char **argv)
 static json_t *site_measure_json(const struct bw_site_measure *m)
 {
     return json_pack("{s:s,s:s,s:f,s:b,s:o,s:o}", "site", m->site, "measure", m->measure,
-                     "quality", m->quality, "planned", m->planned, "date", opt_str(m->date),
-                     "note", opt_str(m->note));
+                     "quality", m->quality, "planned", m->planned, "date", cli_str_or_null(m->date),
+                     "note", cli_str_or_null(m->note));
 }
 
 static int on_site_measure(void *ud, const struct bw_site_measure *m)
@@ -255,7 +242,7 @@ int cmd_measure(int argc, char **argv)
         return 1;
     bw_diag_clear(&d);
     if (strcmp(pos[0], "add") == 0) {
-        today(now);
+        cli_today(now);
         m.site = pos[1];
         m.measure = pos[2];
         if (!m.date)
@@ -442,7 +429,7 @@ static int on_gap_site(void *ud, const struct bw_site *site, const struct bw_sit
         json_array_append_new(g->out,
                               json_pack("{s:s,s:s,s:s,s:o,s:o}", "site", site->id, "name",
                                         site->name, "category", site->category, "tier",
-                                        opt_str(tier), "gaps", jgaps));
+                                        cli_str_or_null(tier), "gaps", jgaps));
     g->nsites += header || jgaps;
     return g->oom ? BW_ENOMEM : 0;
 }
@@ -476,7 +463,7 @@ int cmd_gaps(int argc, char **argv)
     if (argc - optind > 1)
         return cli_usage(usage_gaps, "at most one SITE");
     g.only = optind < argc ? argv[optind] : NULL;
-    today(now);
+    cli_today(now);
     g.date = date ? date : now;
     if (!bw_date_valid(g.date))
         return cli_failf("--date: '%s' is not a date (YYYY-MM-DD)", g.date);

@@ -43,20 +43,6 @@ static const char usage_level[] =
     "           sector); ties go to the latest set; none set gives the pack's default\n\n"
     "All take --db FILE (default $BULWARK_DB, else ./bulwark.db).\n";
 
-/* Today's date in UTC as YYYY-MM-DD. */
-static void today(char out[11])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-static json_t *opt_str(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 static json_t *codes_json(const int *c, size_t n)
 {
     json_t *a = json_array();
@@ -216,9 +202,9 @@ int cmd_threats(int argc, char **argv)
 static json_t *level_json(const struct bw_threat_level *e)
 {
     return json_pack("{s:I,s:s,s:s,s:o,s:o,s:s,s:o,s:s,s:o}", "id", (json_int_t)e->id, "threat",
-                     e->threat, "level", e->level, "region", opt_str(e->region), "sector",
-                     opt_str(e->sector), "valid_from", e->valid_from, "valid_to",
-                     opt_str(e->valid_to), "set_at", e->set_at, "note", opt_str(e->note));
+                     e->threat, "level", e->level, "region", cli_str_or_null(e->region), "sector",
+                     cli_str_or_null(e->sector), "valid_from", e->valid_from, "valid_to",
+                     cli_str_or_null(e->valid_to), "set_at", e->set_at, "note", cli_str_or_null(e->note));
 }
 
 /* The canonical id of level @p name, matched without regard to case, or NULL. */
@@ -372,11 +358,11 @@ static int level_show(bw_store *s, const bw_pack *p, const char *date, int json)
                 continue;
             if (json) {
                 json_t *j = json_pack("{s:s,s:o,s:o,s:s,s:i}", "threat", t[i].id, "region",
-                                      opt_str(sc[k].region), "sector", opt_str(sc[k].sector),
+                                      cli_str_or_null(sc[k].region), "sector", cli_str_or_null(sc[k].sector),
                                       "level", l ? l->id : "?", "rank", rank);
                 json_object_set_new(j, "entry", f ? json_integer(f->id) : json_null());
-                json_object_set_new(j, "valid_from", opt_str(f ? f->valid_from : NULL));
-                json_object_set_new(j, "valid_to", opt_str(f ? f->valid_to : NULL));
+                json_object_set_new(j, "valid_from", cli_str_or_null(f ? f->valid_from : NULL));
+                json_object_set_new(j, "valid_to", cli_str_or_null(f ? f->valid_to : NULL));
                 json_array_append_new(arr, j);
                 continue;
             }
@@ -444,7 +430,7 @@ int cmd_threat_level(int argc, char **argv)
                                       "--note belong to `set`");
     if (strcmp(what, "show") != 0 && date)
         return cli_usage(usage_level, "--date belongs to `show`");
-    today(now);
+    cli_today(now);
     if (date && !bw_date_valid(date))
         return cli_failf("--date: '%s' is not a date (YYYY-MM-DD)", date);
     if (cli_open(cli_db_path(db), 1, &s, &p))

@@ -10,6 +10,7 @@
  * Validation errors are provoked by changing one thing in the bundled pack.
  */
 #include "unit.h"
+#include "pack_bundle.h"
 
 #include "framework.h"
 
@@ -160,19 +161,6 @@ static void test_answer_check(void **state)
 
 /* ---- broken packs --------------------------------------------------------------------- */
 
-static json_t *bundle(void)
-{
-    struct bw_diag d;
-    char *text = NULL;
-    json_t *j;
-    bw_diag_clear(&d);
-    assert_int_equal(bw_pack_read_dir(BW_PACK_DIR, &d, &text), BW_OK);
-    j = json_loads(text, 0, NULL);
-    assert_non_null(j);
-    bw_free(text);
-    return j;
-}
-
 static json_t *fw(json_t *b)
 {
     return json_object_get(b, "framework");
@@ -182,26 +170,6 @@ static json_t *indicator(json_t *b, size_t area, size_t k)
 {
     return json_array_get(json_object_get(json_array_get(json_object_get(fw(b), "areas"), area),
                                           "indicators"), k);
-}
-
-static void expect_bad(json_t *b, int code, const char *field, const char *part)
-{
-    struct bw_diag d;
-    char *text = json_dumps(b, JSON_COMPACT);
-    bw_pack *p = (bw_pack *)1;
-    char msg[1024];
-    int rc;
-
-    bw_diag_clear(&d);
-    rc = bw_pack_parse(text, strlen(text), &d, &p);
-    if (rc != code || strcmp(d.field, field) != 0 || !strstr(d.msg, part)) {
-        print_error("rc %d (want %d), diag '%s' (want field '%s', message with '%s')\n", rc, code,
-                    bw_diag_format(&d, msg, sizeof msg), field, part);
-        fail();
-    }
-    assert_null(p);
-    free(text);
-    json_decref(b);
 }
 
 static void test_bad_framework(void **state)

@@ -9,6 +9,7 @@
  * provoked by changing one thing in the bundled pack.
  */
 #include "unit.h"
+#include "pack_bundle.h"
 
 #include "measure.h"
 #include "threat.h"
@@ -142,19 +143,6 @@ static void test_acts_on_and_recommended(void **state)
 
 /* ---- broken catalogues ------------------------------------------------------------------ */
 
-static json_t *bundle(void)
-{
-    struct bw_diag d;
-    char *text = NULL;
-    json_t *j;
-    bw_diag_clear(&d);
-    assert_int_equal(bw_pack_read_dir(BW_PACK_DIR, &d, &text), BW_OK);
-    j = json_loads(text, 0, NULL);
-    assert_non_null(j);
-    bw_free(text);
-    return j;
-}
-
 static json_t *measure(json_t *b, const char *id)
 {
     size_t i;
@@ -165,26 +153,6 @@ static json_t *measure(json_t *b, const char *id)
     }
     fail_msg("no measure %s", id);
     return NULL;
-}
-
-static void expect_bad(json_t *b, int code, const char *field, const char *part)
-{
-    struct bw_diag d;
-    char *text = json_dumps(b, JSON_COMPACT);
-    bw_pack *p = (bw_pack *)1;
-    char msg[1024];
-    int rc;
-
-    bw_diag_clear(&d);
-    rc = bw_pack_parse(text, strlen(text), &d, &p);
-    if (rc != code || strcmp(d.field, field) != 0 || !strstr(d.msg, part)) {
-        print_error("rc %d (want %d), diag '%s' (want field '%s', message with '%s')\n", rc, code,
-                    bw_diag_format(&d, msg, sizeof msg), field, part);
-        fail();
-    }
-    assert_null(p);
-    free(text);
-    json_decref(b);
 }
 
 static void test_bad_measures(void **state)

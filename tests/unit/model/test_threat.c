@@ -9,6 +9,7 @@
  * dates (both ends inclusive), ties (latest set_at, then id) and the pack default.
  */
 #include "unit.h"
+#include "pack_bundle.h"
 
 #include "threat.h"
 
@@ -144,18 +145,6 @@ static void test_default_levels_and_gtd(void **state)
 /* ---- broken packs --------------------------------------------------------------------- */
 
 /* The default bundle as JSON (the caller changes it and passes it to expect_bad). */
-static json_t *bundle(void)
-{
-    struct bw_diag d;
-    char *text = NULL;
-    json_t *j;
-    bw_diag_clear(&d);
-    assert_int_equal(bw_pack_read_dir(BW_PACK_DIR, &d, &text), BW_OK);
-    j = json_loads(text, 0, NULL);
-    assert_non_null(j);
-    bw_free(text);
-    return j;
-}
 
 static json_t *threat_type(json_t *b, const char *id)
 {
@@ -175,25 +164,6 @@ static json_t *levels(json_t *b)
 }
 
 /* Parses @p b (and frees it) expecting @p code, field @p field and @p part in the message. */
-static void expect_bad(json_t *b, int code, const char *field, const char *part)
-{
-    struct bw_diag d;
-    char *text = json_dumps(b, JSON_COMPACT);
-    bw_pack *p = (bw_pack *)1;
-    char msg[1024];
-    int rc;
-
-    bw_diag_clear(&d);
-    rc = bw_pack_parse(text, strlen(text), &d, &p);
-    if (rc != code || strcmp(d.field, field) != 0 || !strstr(d.msg, part)) {
-        print_error("rc %d (want %d), diag '%s' (want field '%s', message with '%s')\n", rc, code,
-                    bw_diag_format(&d, msg, sizeof msg), field, part);
-        fail();
-    }
-    assert_null(p);
-    free(text);
-    json_decref(b);
-}
 
 static void test_bad_threats(void **state)
 {
