@@ -4,7 +4,7 @@
 # Usage: scripts/fuzz.sh [BUILD_DIR [SECONDS [TARGET...]]]
 #   BUILD_DIR  where objects, binaries, corpora, crash files and logs go (default build-fuzz)
 #   SECONDS    how long each target runs (default 30); 0 only replays the seed corpus
-#   TARGET     csv geojson pack polygon (default: all)
+#   TARGET     csv geojson pack polygon cap warning_doc audit server_body (default: all)
 #   scripts/fuzz.sh --smoke [BUILD_DIR]   a quick check: every target for 5 seconds
 #
 # The library sources (src/base, geo, model, method, store, formats, app, plus the generated
@@ -29,7 +29,7 @@ fi
 bdir=${1:-build-fuzz}
 secs=${2:-30}
 [ $# -gt 2 ] && shift 2 || set --
-targets=${*:-csv geojson pack polygon}
+targets=${*:-csv geojson pack polygon cap warning_doc audit server_body}
 
 case $secs in
 '' | *[!0-9]*) echo "fuzz: SECONDS must be a whole number, not '$secs'" >&2; exit 2 ;;
@@ -58,12 +58,12 @@ INC=""
 for d in include/bulwark src/base src/geo src/model src/method src/store src/formats src/app; do
     INC="$INC -I$root/$d"
 done
-if pkg-config --exists jansson sqlite3 proj libsodium 2>/dev/null; then
-    DEPCFLAGS=$(pkg-config --cflags jansson sqlite3 proj libsodium)
-    LIBS="$(pkg-config --libs jansson sqlite3 proj libsodium) -lm -lpthread"
+if pkg-config --exists jansson sqlite3 proj libsodium libxml-2.0 2>/dev/null; then
+    DEPCFLAGS=$(pkg-config --cflags jansson sqlite3 proj libsodium libxml-2.0)
+    LIBS="$(pkg-config --libs jansson sqlite3 proj libsodium libxml-2.0) -lm -lpthread"
 else
-    DEPCFLAGS=""
-    LIBS="-ljansson -lsqlite3 -lproj -lsodium -lm -lpthread"
+    DEPCFLAGS="-I/usr/include/libxml2"
+    LIBS="-ljansson -lsqlite3 -lproj -lsodium -lxml2 -lm -lpthread"
 fi
 export CC CFLAGS INC DEPCFLAGS
 
@@ -89,9 +89,24 @@ jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 for t in $targets; do
     echo "fuzz: linking fuzz_$t" >&2
+    extra=""
+    if [ "$t" = server_body ]; then
+        # The server's body checks: every file of src/server but http.c (the harness
+        # stands in for it) and the embedded OpenAPI document; libcurl for delivery.c.
+        mkdir -p "$obj/server"
+        python3 "$root/scripts/embed-text.py" "$bdir/gen/openapi_json.c" bw__openapi_json \
+            "$root/src/server/openapi.json"
+        for f in "$root"/src/server/*.c "$bdir/gen/openapi_json.c"; do
+            [ "$(basename "$f")" = http.c ] && continue
+            # shellcheck disable=SC2086
+            $CC $CFLAGS $INC -I"$root/src/server" $DEPCFLAGS -c "$f" \
+                -o "$obj/server/$(basename "$f" .c).o"
+        done
+        extra="-I$root/src/server $obj/server/*.o -lcurl"
+    fi
     # shellcheck disable=SC2086
     $CC $CFLAGS $INC $DEPCFLAGS -DBW_PACK_DIR="\"$root/packs/default\"" \
-        "$root/tests/fuzz/fuzz_$t.c" "$obj"/*.o -o "$bdir/fuzz_$t" $LIBS
+        "$root/tests/fuzz/fuzz_$t.c" "$obj"/*.o $extra -o "$bdir/fuzz_$t" $LIBS
 done
 
 # Sanitizer reports must stop the run and name the line; leaks count as failures.

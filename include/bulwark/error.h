@@ -34,7 +34,9 @@ enum bw_error {
     BW_EREF = -11,     /**< a reference to an unknown record or taxonomy entry */
     BW_ESCHEMA = -12,  /**< database schema is newer than this program */
     BW_EUSAGE = -13,   /**< wrong command-line usage */
-    BW_ELAST = -14     /**< not an error: one past the last code */
+    BW_EDENIED = -14,  /**< the caller's role may not do this (the diag says why) */
+    BW_ESTATE = -15,   /**< the record's state does not allow this step */
+    BW_ELAST = -16     /**< not an error: one past the last code */
 };
 
 /** A short English description of @p code. Never NULL; thread-safe. */

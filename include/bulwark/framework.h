@@ -82,8 +82,19 @@ struct bw_fw_computed {
     int available;   /**< 0: cannot be computed yet (see note) */
     int64_t num;     /**< the count measured */
     int64_t den;     /**< out of how many (share = num / den; 0 when none) */
-    const char *note; /**< the ids counted (threats-unmeasured, up to 10) or why unavailable */
+    const char *note; /**< why unavailable, or NULL */
+    /** The ids behind the exposure, all of them, in id order (pack order for threat
+     *  types): the designated sites missing from the assessment run (designated-assessed),
+     *  the threat types no measure acts on (threats-unmeasured), the sites lacking a 24/7
+     *  contact (sites-no-contact), the soft-target sites without the plan (soft-plan-*).
+     *  NULL and 0 when none or unavailable. */
+    const char *const *ids;
+    size_t nids;
+    int ids_are_sites; /**< 1: ids are site ids; 0: threat-type ids */
 };
+
+/** Output shows at most this many of a computed indicator's ids, then "and K more". */
+#define BW_FW_IDS_SHOWN 5
 
 /** The computed indicators the program knows how to compute (closed set). */
 extern const char *const bw_fw_computed_ids[];

@@ -15,6 +15,9 @@
  * A figure is unavailable (available 0, with the reason in note) when what it needs
  * does not exist yet: no designation run, no assessment run, no sites.
  *
+ * Each also returns the ids behind its exposure (all kept; output shows the first
+ * BW_FW_IDS_SHOWN and "and K more").
+ *
  * Ownership: results and their strings live in the arena @p a. Thread-safety: one call
  * per store handle at a time.
  */
@@ -42,6 +45,26 @@ struct bw_diag;
  */
 int bw_framework_computed(bw_store *s, const bw_pack *p, struct bw_arena *a,
                           struct bw_fw_computed **out, size_t *n, struct bw_diag *d);
+
+/** A framework assessment with its current answers, computed indicators and findings. */
+struct bw_fw_state {
+    struct bw_fw_assessment fw;         /**< the assessment (store.h) */
+    int *level;                         /**< per indicator (pack order): level, -1 none */
+    struct bw_fw_computed *computed;    /**< the computed indicators, pack order */
+    size_t ncomputed;
+    struct bw_fw_finding *findings;     /**< bw_fw_findings of the above */
+    size_t nfindings;
+};
+
+/**
+ * Loads the assessment of cycle @p cycle (NULL = the latest opened) from @p s: the
+ * current answer of each indicator (answers to indicators the pack no longer has are
+ * ignored), the computed indicators on the live register and the findings of both.
+ * Everything lives in @p a. BW_OK; BW_ENOTFOUND (field "cycle") when there is no such
+ * assessment; a store error or BW_ENOMEM, with @p d filled.
+ */
+int bw_framework_state_load(bw_store *s, const bw_pack *p, const char *cycle,
+                            struct bw_arena *a, struct bw_fw_state *out, struct bw_diag *d);
 
 #ifdef __cplusplus
 }

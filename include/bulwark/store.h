@@ -37,6 +37,16 @@ typedef struct bw_store bw_store;
 int bw_store_open(const char *path, struct bw_diag *d, bw_store **out);
 /** Closes the handle. Accepts NULL. */
 void bw_store_close(bw_store *s);
+/**
+ * How a commit waits for the disk. @p full 1 (the default of every handle): SQLite's
+ * synchronous=FULL, every commit survives a power failure, at the price of one fsync
+ * per commit (about 200 commits/s on this project's machines). 0: synchronous=NORMAL in
+ * WAL mode, which the server uses: every commit survives a crash of the process
+ * (kill -9), the last ones before a power failure or a kernel crash may roll back, and
+ * the database stays consistent either way (SQLite's documentation of PRAGMA
+ * synchronous). BW_OK or BW_ESTORE.
+ */
+int bw_store_set_durability(bw_store *s, int full);
 
 /** Starts a write transaction (BEGIN IMMEDIATE), or a savepoint inside an open one. */
 int bw_store_begin(bw_store *s);
@@ -377,8 +387,9 @@ int bw_store_login_failures(bw_store *s, const char *name, const char *address, 
 /**
  * The sites @p who may see, in id order: every site for the national authority
  * (admin, analyst); for a responder the sites its organisation operates or holds a
- * role at; for the other roles the sites its organisation operates. The TLP policy
- * will refine this here, so no caller can forget it.
+ * role at; for the other roles the sites its organisation operates; and, for every
+ * role, the sites a note @p who may read is about (a site detail shared with it,
+ * docs/sharing.md). Decided here, so no caller can forget it.
  */
 int bw_store_sites_visible_each(bw_store *s, const struct bw_principal *who, bw_site_cb cb,
                                 void *ud);
@@ -422,12 +433,367 @@ int bw_store_fw_each(bw_store *s, int (*cb)(void *ud, const struct bw_fw_assessm
 int bw_store_fw_answer_add(bw_store *s, int64_t id, const struct bw_fw_answer *a,
                            struct bw_diag *d);
 /**
+ * Appends the @p n answers of answer file @p file (checked first) to assessment @p id,
+ * all or none, as one audited operation (one audit entry naming the file and the count).
+ */
+int bw_store_fw_answers_import(bw_store *s, int64_t id, const struct bw_fw_answer *a, size_t n,
+                               const char *file, struct bw_diag *d);
+/**
  * The current answer to each indicator of assessment @p id (the latest given), in
  * indicator id order; with @p history, every answer ever given, oldest first. Strings
  * are valid during the callback only.
  */
 int bw_store_fw_answers_each(bw_store *s, int64_t id, int history,
                              int (*cb)(void *ud, const struct bw_fw_answer *a), void *ud);
+
+/* ---- risk-reduction portfolios (store_portfolio.c) --------------------------------- */
+
+/** A saved portfolio run: the budget it was chosen for and what it achieves. */
+struct bw_portfolio_run {
+    int64_t id;
+    const char *at;          /**< ISO 8601 UTC time */
+    int64_t assess_run;      /**< the risk-assessment run it was computed from */
+    double budget, yearly;   /**< capital budget and yearly budget (yearly < 0: none) */
+    double capital_used, yearly_used;
+    double risk_before, risk_after; /**< national risk, currency per year */
+    const char *options;     /**< JSON of the constraints used */
+};
+
+/** One chosen measure at one site. */
+struct bw_portfolio_item {
+    const char *site, *measure;
+    double capital, yearly;           /**< its costs */
+    double risk_before, risk_after;   /**< the site's risk (all threats) before and after
+                                           the portfolio's measures there */
+    double reduction;                 /**< the share of the site's reduction credited to it */
+};
+
+/** Saves a run and its items; sets run->id. Runs in its own transaction level. */
+int bw_store_portfolio_save(bw_store *s, struct bw_portfolio_run *run,
+                            const struct bw_portfolio_item *items, size_t n,
+                            struct bw_diag *d);
+/** The run with id @p id, or the latest when 0; strings in @p a. BW_ENOTFOUND when none. */
+int bw_store_portfolio_run(bw_store *s, int64_t id, struct bw_arena *a,
+                           struct bw_portfolio_run *out);
+/** The items of run @p id (resolved, > 0) by reduction descending. Strings valid during
+ *  the callback only. */
+int bw_store_portfolio_items_each(bw_store *s, int64_t id,
+                                  int (*cb)(void *ud, const struct bw_portfolio_item *it),
+                                  void *ud);
+
+/* ---- national action plan (store_plan.c) -------------------------------------------- */
+
+struct bw_plan;           /* plan.h */
+struct bw_plan_objective; /* plan.h */
+struct bw_plan_action;    /* plan.h */
+struct bw_plan_milestone; /* plan.h */
+struct bw_plan_update;    /* plan.h */
+
+/** Adds an objective (o->id is ignored); sets *id. Its own transaction level. */
+int bw_store_plan_objective_add(bw_store *s, const struct bw_plan_objective *o, int64_t *id,
+                                struct bw_diag *d);
+/**
+ * Adds action @p a (a->id, a->created ignored; check it first with bw_plan_action_check)
+ * with its milestones @p m[0..nm) and its first history entry (its status and progress on
+ * @p date, by @p who); sets *id. Refuses an unknown objective (BW_ENOTFOUND, field
+ * "objective"), an unknown lead or supporting organisation (BW_EREF, fields "lead",
+ * "support") and an unknown site (BW_EREF, field "site"). All or nothing, in its own
+ * transaction level.
+ */
+int bw_store_plan_action_add(bw_store *s, const struct bw_plan_action *a,
+                             const struct bw_plan_milestone *m, size_t nm, const char *date,
+                             const char *who, int64_t *id, struct bw_diag *d);
+/**
+ * Writes the changed fields of action @p next (lead, due, status, progress, spent) and
+ * appends the history entry @p u. An unknown lead is BW_EREF (field "lead"); an unknown
+ * action BW_ENOTFOUND (field "action"). All or nothing.
+ */
+int bw_store_plan_action_update(bw_store *s, const struct bw_plan_action *next,
+                                const struct bw_plan_update *u, struct bw_diag *d);
+/** Marks milestone @p id of action @p action done; BW_ENOTFOUND (field "milestone") when
+ *  the action has no such milestone. */
+int bw_store_plan_milestone_done(bw_store *s, int64_t action, int64_t id, struct bw_diag *d);
+/** Sets *out to 1 when some objective or action has origin @p origin, else 0. */
+int bw_store_plan_origin_exists(bw_store *s, const char *origin, int *out, struct bw_diag *d);
+/** Loads the whole plan (plan.h, struct bw_plan) into @p a. */
+int bw_store_plan_load(bw_store *s, struct bw_arena *a, struct bw_plan *out, struct bw_diag *d);
+
+/* ---- information sharing: TLP, warnings, acknowledgements, reports, audit
+ *      (store_share.c, store_audit.c) ----------------------------------------------- */
+
+/*
+ * Who may read a shareable item (share.h, docs/sharing.md) is one SQL predicate applied
+ * in every read below that takes a principal; a NULL principal is the local CLI, which
+ * holds the database file and reads everything. Reads of AMBER, AMBER+STRICT and RED
+ * items append one audit entry per call (naming the items read). Times passed as @p now
+ * are ISO 8601 UTC (NULL: the current time); they let tests and `--now` replay a clock.
+ */
+
+/** A shareable item's common part. Strings live where each function says. */
+struct bw_item {
+    int64_t id;
+    const char *kind;       /**< "warning", "report", "note" */
+    int tlp;                /**< enum bw_tlp */
+    const char *author;     /**< user name, or "cli:<login>" */
+    int64_t author_user;    /**< user id, or -1 */
+    const char *author_org; /**< organisation id */
+    const char *site;       /**< site it concerns, or NULL */
+    int published;          /**< 1 once recipients may read it */
+    const char *created, *updated;
+};
+
+/** One recipient of an item: an organisation or a named user (by name). */
+struct bw_recipient {
+    const char *org;    /**< or NULL */
+    const char *user;   /**< or NULL */
+    const char *reason; /**< why: "named", "area", "sector:<id>", "category:<id>",
+                             "role:<phase>", "author", "authority", "client-of:<org>" */
+};
+
+/** A warning. */
+struct bw_warning {
+    struct bw_item item;
+    int status;              /**< enum bw_warning_status */
+    int national;
+    int64_t version;         /**< content version: 1, then +1 per update */
+    const char *doc;         /**< the warning's content as JSON (app/warning.h) */
+    int64_t ack_minutes;     /**< acknowledgement deadline after issue */
+    const char *drafted_by, *approved_by, *issued_at, *deadline; /**< NULL until set */
+    int64_t recipients, acks, overdue; /**< counts (organisations) */
+};
+
+/** One CAP message of a warning as sent. */
+struct bw_warning_cap {
+    int64_t seq;             /**< 1 = the alert, then each update/cancel */
+    const char *msg_type;    /**< "Alert", "Update", "Cancel" */
+    const char *identifier, *sent;
+    const char *xml;         /**< the exact bytes signed */
+    size_t xml_len;
+    const char *signature;   /**< "ed25519 KEYID BASE64" */
+};
+
+/** A site found in an area, with what targeting needs. Strings valid during the callback. */
+struct bw_area_site {
+    const char *id, *category, *operator_id; /**< operator NULL when unknown */
+    double lat, lon;
+    const char *roles; /**< "org:phase" pairs of the roles at the site, ';'-separated, or NULL */
+};
+struct bw_bbox; /* geo.h */
+/** Every site whose location lies in box @p b (through the R*Tree), in no set order. */
+int bw_store_sites_in_box(bw_store *s, const struct bw_bbox *b,
+                          int (*cb)(void *ud, const struct bw_area_site *site), void *ud);
+/** Every site whose category is one of @p categories (targeting without an area). */
+int bw_store_sites_in_categories(bw_store *s, const char *const *categories, size_t n,
+                                 int (*cb)(void *ud, const struct bw_area_site *site),
+                                 void *ud);
+
+/** Drafts a warning (w->item.tlp, author, author_user, author_org, national, doc,
+ *  ack_minutes, drafted_by set); @p named are the named users and organisations kept as
+ *  recipients before issue. Sets w->item.id. */
+int bw_store_warning_draft(bw_store *s, struct bw_warning *w, const struct bw_recipient *named,
+                           size_t n, struct bw_diag *d);
+/** Replaces the content of a draft or approved warning (back to draft). */
+int bw_store_warning_edit(bw_store *s, int64_t id, const struct bw_warning *w,
+                          const struct bw_recipient *named, size_t n, const char *actor,
+                          struct bw_diag *d);
+/** Records the approval of warning @p id by @p approver. */
+int bw_store_warning_approve(bw_store *s, int64_t id, const char *approver, const char *note,
+                             struct bw_diag *d);
+/**
+ * Issues (action BW_WSTEP_ISSUE), updates (BW_WSTEP_UPDATE, with the new @p doc) or
+ * cancels (BW_WSTEP_CANCEL) warning @p id in one transaction: the state, the recipients
+ * (replaced by @p rec for issue and update), the CAP message @p cap, the deadline
+ * (@p now + ack_minutes, set at issue), a webhook delivery for every recipient
+ * organisation with an endpoint, the step and its audit entry. A cancel of a warning
+ * never issued (@p cap NULL) only withdraws it.
+ */
+int bw_store_warning_publish(bw_store *s, int64_t id, int action, const char *doc,
+                             const struct bw_recipient *rec, size_t nrec,
+                             const struct bw_warning_cap *cap, const char *actor,
+                             const char *note, const char *now, struct bw_diag *d);
+/** Warning @p id if @p who may read it (BW_ENOTFOUND otherwise); strings in @p a. */
+int bw_store_warning_get(bw_store *s, const struct bw_principal *who, int64_t id,
+                         struct bw_arena *a, struct bw_warning *out);
+/** The warnings @p who may read, newest first, in state @p status (-1: all), at most
+ *  @p limit (0: all). Strings valid during the callback only. */
+int bw_store_warnings_each(bw_store *s, const struct bw_principal *who, int status,
+                           size_t limit, int (*cb)(void *ud, const struct bw_warning *w),
+                           void *ud);
+/** Recipients of item @p id (an item @p who may read; the full list only for the
+ *  author's organisation or the CLI, otherwise @p who's own entries). */
+int bw_store_recipients_each(bw_store *s, const struct bw_principal *who, int64_t id,
+                             int (*cb)(void *ud, const struct bw_recipient *r), void *ud);
+/** The CAP message @p seq of warning @p id (0: the latest) if @p who may read the
+ *  warning (NULL principal: the CLI; @p public_only: only CLEAR issued warnings, for
+ *  the public feed). Strings in @p a. */
+int bw_store_warning_cap_get(bw_store *s, const struct bw_principal *who, int public_only,
+                             int64_t id, int64_t seq, struct bw_arena *a,
+                             struct bw_warning_cap *out);
+/** The latest CAP message of each issued or cancelled CLEAR warning, newest first, at
+ *  most @p limit: the public feed. */
+int bw_store_public_caps_each(bw_store *s, size_t limit,
+                              int (*cb)(void *ud, int64_t warning,
+                                        const struct bw_warning_cap *c),
+                              void *ud);
+/** The life-cycle steps of warning @p id, oldest first. */
+int bw_store_warning_steps_each(bw_store *s, int64_t id,
+                                int (*cb)(void *ud, const char *at, const char *actor,
+                                          const char *action, int64_t version,
+                                          const char *note),
+                                void *ud);
+
+/** An acknowledgement (or a recipient still owing one). */
+struct bw_ack {
+    const char *org;
+    const char *status;  /**< "received", "acting", "not-concerned", or NULL: none yet */
+    const char *actor, *at, *note;
+    double seconds;      /**< time to acknowledge (first acknowledgement), s */
+    int overdue;         /**< no acknowledgement and the deadline has passed */
+    const char *escalated_at; /**< when escalated to the 24/7 contact, or NULL */
+    const char *contact_name, *contact_phone; /**< the organisation's 24/7 contact */
+};
+/**
+ * Records @p org's acknowledgement @p status of issued warning @p id (the org must be
+ * a recipient: BW_EINVAL otherwise). The first acknowledgement's time is kept as the
+ * time to acknowledge; later ones change the status. Audited.
+ */
+int bw_store_ack_put(bw_store *s, int64_t id, const char *org, int status, const char *actor,
+                     const char *note, const char *now, struct bw_diag *d);
+/** Every recipient organisation of warning @p id with its acknowledgement, as
+ *  bw_store_recipients_each decides who sees which (at @p now for "overdue"). */
+int bw_store_acks_each(bw_store *s, const struct bw_principal *who, int64_t id,
+                       const char *now, int (*cb)(void *ud, const struct bw_ack *a), void *ud);
+/**
+ * Escalates every recipient of every issued warning that has not acknowledged by its
+ * deadline (as of @p now) and was not escalated before: an escalation row with the
+ * organisation's 24/7 contact (gateways that call or text it are for later:
+ * docs/delivery.md).
+ * Calls @p cb for each new escalation; *n counts them.
+ */
+int bw_store_escalate(bw_store *s, const char *now, size_t *n,
+                      int (*cb)(void *ud, int64_t warning, const struct bw_ack *a), void *ud,
+                      struct bw_diag *d);
+
+/** Sets (or with @p url NULL removes) the webhook endpoint of organisation @p org. */
+int bw_store_endpoint_set(bw_store *s, const char *org, const char *url, const char *secret,
+                          struct bw_diag *d);
+/** A queued delivery. */
+struct bw_delivery {
+    int64_t id, warning, seq;
+    const char *org, *channel, *state, *url, *secret, *next_at, *last_error;
+    int64_t attempts;
+};
+/** Queued deliveries due at @p now, oldest first, at most @p limit. */
+int bw_store_deliveries_due(bw_store *s, const char *now, size_t limit,
+                            int (*cb)(void *ud, const struct bw_delivery *dl), void *ud);
+/** Every delivery of warning @p id (0: all) in state @p state (NULL: all). */
+int bw_store_deliveries_each(bw_store *s, int64_t id, const char *state,
+                             int (*cb)(void *ud, const struct bw_delivery *dl), void *ud);
+/** Records a delivery attempt: sent, or failed with @p error and retried at @p retry_at,
+ *  or dead (retry_at NULL) after the last attempt. */
+int bw_store_delivery_result(bw_store *s, int64_t id, int ok, const char *error,
+                             const char *retry_at, struct bw_diag *d);
+
+/** A report from the field. */
+struct bw_report {
+    struct bw_item item;
+    int type;                 /**< enum bw_report_type */
+    double lat, lon;          /**< NaN when not given */
+    const char *occurred, *description;
+    int triage;               /**< enum bw_triage */
+    const char *triaged_by, *triaged_at;
+    int64_t warning;          /**< the warning it became, or 0 */
+};
+/** Files a report (item.tlp, author, author_user, author_org, site set); its recipients
+ *  are the author's organisation, every authority organisation and @p named. */
+int bw_store_report_add(bw_store *s, struct bw_report *r, const struct bw_recipient *named,
+                        size_t n, struct bw_diag *d);
+/** Sets the triage of report @p id (and the warning it became). */
+int bw_store_report_triage(bw_store *s, int64_t id, int triage, int64_t warning,
+                           const char *actor, struct bw_diag *d);
+int bw_store_report_get(bw_store *s, const struct bw_principal *who, int64_t id,
+                        struct bw_arena *a, struct bw_report *out);
+int bw_store_reports_each(bw_store *s, const struct bw_principal *who, size_t limit,
+                          int (*cb)(void *ud, const struct bw_report *r), void *ud);
+
+/** An intelligence note, or a detail about a site (item.site set) shared with others. */
+struct bw_note {
+    struct bw_item item;
+    const char *title, *body;
+};
+int bw_store_note_add(bw_store *s, struct bw_note *n, const struct bw_recipient *rec,
+                      size_t nrec, struct bw_diag *d);
+int bw_store_note_get(bw_store *s, const struct bw_principal *who, int64_t id,
+                      struct bw_arena *a, struct bw_note *out);
+int bw_store_notes_each(bw_store *s, const struct bw_principal *who, size_t limit,
+                        int (*cb)(void *ud, const struct bw_note *n), void *ud);
+/**
+ * Extends the distribution of AMBER item @p id with organisations @p orgs (the clients
+ * of @p who's organisation, a recipient). Refused (BW_EINVAL, saying why) for
+ * AMBER+STRICT and RED, whose distribution only the author's organisation extends, and
+ * for CLEAR and GREEN, which need no extension.
+ */
+int bw_store_item_share(bw_store *s, const struct bw_principal *who, int64_t id,
+                        const char *const *orgs, size_t n, struct bw_diag *d);
+
+/* ---- audit log (store_audit.c) ------------------------------------------------------ */
+
+/**
+ * Who the handle's writes and audited reads are attributed to: the server sets the
+ * authenticated caller per request, the CLI "cli:<login name>". Strings are copied.
+ * Until set, the actor is "system" with no organisation.
+ */
+int bw_store_set_actor(bw_store *s, const char *actor, const char *org);
+
+/** One entry to append to the audit log. */
+struct bw_audit_entry {
+    const char *action; /**< e.g. "warning.issue", "warning.read", "report.create" */
+    const char *kind;   /**< the object's kind: "warning", "report", "note", "user", ... */
+    const char *object; /**< the object's id as text, or NULL */
+    const char *tlp;    /**< its TLP marking ("CLEAR", ..., "RED"), or NULL */
+    const char *detail; /**< a JSON object with what changed or what was read, or NULL */
+};
+
+/** One stored entry; hash = BLAKE2b-256 over prev and the entry's fields (docs/audit.md). */
+struct bw_audit_row {
+    int64_t id;
+    const char *at;           /**< ISO 8601 UTC with milliseconds */
+    const char *actor, *org;  /**< org NULL for the system or the CLI */
+    const char *action, *kind, *object, *tlp, *detail;
+    const char *prev, *hash;  /**< 64 hex digits each; prev of the first entry is 64 zeros */
+};
+
+/**
+ * Appends @p e, attributed to the handle's actor, to the hash chain inside the current
+ * transaction level (so the entry commits or rolls back with the write it records).
+ */
+int bw_store_audit_append(bw_store *s, const struct bw_audit_entry *e, struct bw_diag *d);
+/** Entries oldest first, only those of @p actor (NULL: all) at or after @p since (ISO
+ *  8601 prefix, NULL: all), at most @p limit (0: all, then the latest ones). Strings
+ *  valid during the callback only. */
+int bw_store_audit_each(bw_store *s, const char *actor, const char *since, size_t limit,
+                        int (*cb)(void *ud, const struct bw_audit_row *r), void *ud);
+/**
+ * Recomputes the whole chain. BW_OK with *checked entries when every hash and link
+ * holds; otherwise BW_EINVAL with *first_bad the first entry that does not, and @p d
+ * saying what is wrong (hash mismatch, broken link, id gap).
+ */
+int bw_store_audit_verify(bw_store *s, int64_t *checked, int64_t *first_bad,
+                          struct bw_diag *d);
+/**
+ * bw_store_audit_verify over one consistent snapshot that also gives the head: @p head
+ * receives the hash of the last entry checked (64 hex digits and a NUL; 64 zeros when
+ * the log is empty). With @p expect_head (64 hex digits, recorded earlier) the chain
+ * must also still contain an entry with that hash, or the result is BW_EINVAL with
+ * *first_bad 0: entries up to it were rewritten, or the log was cut short before it.
+ */
+int bw_store_audit_check(bw_store *s, const char *expect_head, int64_t *checked,
+                         int64_t *first_bad, char head[65], struct bw_diag *d);
+
+/** Bounds on an audit entry's fields (bytes); longer is BW_ETOOBIG naming the field. */
+#define BW_AUDIT_NAME_MAX 64             /**< action, kind, tlp */
+#define BW_AUDIT_TEXT_MAX 1024           /**< actor, org, object */
+#define BW_AUDIT_DETAIL_MAX (64u << 10)  /**< detail */
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,8 @@ const char *bw_strerror(int code)
     case BW_EREF: return "unknown reference";
     case BW_ESCHEMA: return "database schema is newer than this program";
     case BW_EUSAGE: return "wrong usage";
+    case BW_EDENIED: return "not allowed for this role";
+    case BW_ESTATE: return "not allowed in this state";
     default: return "unknown error";
     }
 }

@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,23 @@ int cli_usage(const char *usage, const char *why)
     return 2;
 }
 
+/* Attributes the handle's writes to "cli:<login name>" in the audit log: the account
+ * from the password database, else $USER, else the numeric user id. */
+static int set_cli_actor(bw_store *s)
+{
+    const struct passwd *pw = getpwuid(geteuid());
+    const char *user = getenv("USER");
+    char actor[300];
+
+    if (pw && pw->pw_name && *pw->pw_name)
+        snprintf(actor, sizeof actor, "cli:%.256s", pw->pw_name);
+    else if (user && *user)
+        snprintf(actor, sizeof actor, "cli:%.256s", user);
+    else
+        snprintf(actor, sizeof actor, "cli:uid%lu", (unsigned long)geteuid());
+    return bw_store_set_actor(s, actor, NULL);
+}
+
 int cli_open(const char *db, int need_pack, bw_store **s, bw_pack **pack)
 {
     struct bw_diag d;
@@ -85,6 +103,11 @@ int cli_open(const char *db, int need_pack, bw_store **s, bw_pack **pack)
     rc = bw_store_open(db, &d, s);
     if (rc)
         return cli_fail(&d);
+    if (set_cli_actor(*s)) {
+        bw_store_close(*s);
+        *s = NULL;
+        return cli_failf("out of memory");
+    }
     rc = bw_store_pack_get(*s, &d, pack);
     if (rc == BW_ENOTFOUND && !need_pack)
         return 0;

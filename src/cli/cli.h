@@ -50,7 +50,14 @@ int cmd_risks(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_serve(int argc, char **argv);      /* cmd_serve.c */
 int cmd_user(int argc, char **argv);       /* cmd_user.c */
+int cmd_audit(int argc, char **argv);      /* cmd_audit.c */
 int cmd_framework(int argc, char **argv);  /* cmd_framework.c */
+int cmd_warning(int argc, char **argv);    /* cmd_warning.c */
+int cmd_plan(int argc, char **argv);       /* cmd_plan.c */
+int cmd_ta(int argc, char **argv);         /* cmd_ta.c */
+int cmd_optimise(int argc, char **argv);   /* cmd_optimise.c */
+int cmd_cap(int argc, char **argv);        /* cmd_cap.c */
+int cmd_verify_cap(int argc, char **argv); /* cmd_cap.c */
 
 struct bw_arena;
 struct bw_graph_data;

@@ -15,7 +15,12 @@
  *      (data/demo/threat-levels.csv) and measures in place or planned at sites
  *      (data/demo/measures.csv), checked like `threat-level set` and `measure add`;
  *   8. the demo framework assessment: cycle "demo-2026" with the fictional answers of
- *      data/demo/framework-answers.csv, read and checked like `framework import`.
+ *      data/demo/framework-answers.csv, read and checked like `framework import`;
+ *   9. the demo sharing network: users of every role (data/demo/users.csv, all with the
+ *      documented demo password DEMO_PASSWORD, hashed once), and fictional warnings in
+ *      every state with acknowledgements and a report from the field
+ *      (data/demo/warnings.json), each step taken through the same functions as
+ *      `bulwark warning` (warning.h), so the CAP messages are real and signed.
  * The rules and their rationale are data in the mapping file, documented in
  * docs/demo.md. The register is a few hundred sites, so nearest-site searches are
  * brute force over an in-memory list.
@@ -30,6 +35,12 @@
 #include "framework_answers.h"
 #include "measure.h"
 #include "threat.h"
+#include "report.h"
+#include "share.h"
+#include "user.h"
+#include "warning.h"
+
+#include <libgen.h>
 
 #include <float.h>
 #include <math.h>
@@ -51,6 +62,10 @@ static const char usage[] =
 #define PATH_LEVELS "/data/demo/threat-levels.csv"
 #define PATH_MEASURES "/data/demo/measures.csv"
 #define PATH_FRAMEWORK "/data/demo/framework-answers.csv"
+#define PATH_USERS "/data/demo/users.csv"
+#define PATH_WARNINGS "/data/demo/warnings.json"
+/* The demo accounts' password: for the demo database only (docs/demo.md). */
+#define DEMO_PASSWORD "bulwark-demo-2026"
 
 struct dsite {
     char *id, *category, *match, *op;
@@ -72,7 +87,8 @@ struct demo {
     struct dline *lines;
     size_t nlines, caplines;
     struct bw_diag d;
-    size_t deps, links, roles, levels, measures, answers;
+    size_t deps, links, roles, levels, measures, answers, users, warnings, reports;
+    const char *key_dir;
 };
 
 static int grow(void **v, size_t *cap, size_t n, size_t elem)
@@ -406,11 +422,145 @@ static int add_framework(struct demo *x, const char *text, size_t n)
     bw_diag_clear(&x->d);
     if ((rc = bw_store_fw_new(x->s, "demo-2026", bw_pack_version(x->p), &id, &x->d)))
         return rc;
-    for (size_t i = 0; i < na; i++)
-        if ((rc = bw_store_fw_answer_add(x->s, id, &ans[i], &x->d)))
-            return rc;
+    if ((rc = bw_store_fw_answers_import(x->s, id, ans, na, PATH_FRAMEWORK + 1, &x->d)))
+        return rc;
     x->answers = na;
     return BW_OK;
+}
+
+/* The principal of demo user @p name (strings in the demo's arena). */
+static int demo_user(struct demo *x, const char *name, struct bw_principal *p)
+{
+    struct bw_user u;
+    int rc = bw_store_user_get(x->s, name, &x->a, &u);
+
+    if (rc)
+        return bw_diag_set(&x->d, rc, "as", "no demo user '%s'", name ? name : "");
+    memset(p, 0, sizeof *p);
+    p->user_id = u.id;
+    p->user = u.name;
+    p->org = u.org;
+    p->role = u.role;
+    p->token_id = -1;
+    p->token_kind = "demo";
+    return BW_OK;
+}
+
+static int demo_users(struct demo *x, const char *text, size_t n)
+{
+    char hash[BW_PWHASH_SIZE];
+    char *copy = bw_arena_strndup(&x->a, text, n), *line, *save = NULL;
+    int first = 1, rc;
+
+    if (!copy || bw_password_hash(DEMO_PASSWORD, strlen(DEMO_PASSWORD), hash))
+        return BW_ENOMEM;
+    for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *f[3], *fs = NULL;
+        struct bw_user u = {0};
+        if (first) { /* the header line */
+            first = 0;
+            continue;
+        }
+        f[0] = strtok_r(line, ",\r", &fs);
+        f[1] = strtok_r(NULL, ",\r", &fs);
+        f[2] = strtok_r(NULL, ",\r", &fs);
+        if (!f[0] || !f[1] || !f[2])
+            return bw_diag_set(&x->d, BW_EPARSE, NULL, "%s: a line needs name,org,role",
+                               PATH_USERS + 1);
+        if ((rc = bw_user_name_check(f[0], &x->d)) || (rc = bw_role_parse(f[2], &x->d, &u.role)))
+            return rc;
+        u.name = f[0];
+        u.org = f[1];
+        u.password_hash = hash;
+        if ((rc = bw_store_user_add(x->s, &u, &x->d)))
+            return rc;
+        x->users++;
+    }
+    return BW_OK;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+/* One demo warning: its document, then each step by its user, then acknowledgements. */
+static int demo_warning(struct demo *x, json_t *w)
+{
+    struct bw_warning_env env = {x->key_dir, NULL, "demo"};
+    struct bw_principal who;
+    struct bw_warning_result res;
+    json_t *steps = json_object_get(w, "steps"), *acks = json_object_get(w, "acks"), *st;
+    char *doc = json_dumps(json_object_get(w, "document"), JSON_COMPACT);
+    int64_t id = 0;
+    size_t i;
+    int rc = doc ? BW_OK : BW_ENOMEM;
+
+    json_array_foreach(steps, i, st) {
+        const char *step = json_string_value(json_array_get(st, 0));
+        if (rc || (rc = demo_user(x, json_string_value(json_array_get(st, 1)), &who)))
+            break;
+        if (strcmp(step, "draft") == 0)
+            rc = bw_warning_draft(x->s, x->p, &who, &env, doc, strlen(doc), PATH_WARNINGS + 1,
+                                  &id, &x->d);
+        else if (strcmp(step, "approve") == 0)
+            rc = bw_warning_approve(x->s, &who, &env, id, NULL, &x->d);
+        else
+            rc = bw_warning_publish(x->s, x->p, &who, &env, id,
+                                    strcmp(step, "issue") == 0 ? BW_WSTEP_ISSUE : BW_WSTEP_CANCEL,
+                                    NULL, 0, NULL, &x->a, &res, &x->d);
+    }
+    json_array_foreach(acks, i, st) {
+        if (rc || (rc = demo_user(x, json_string_value(json_array_get(st, 0)), &who)))
+            break;
+        rc = bw_warning_ack(x->s, &who, &env, id, NULL, json_string_value(json_array_get(st, 1)),
+                            json_string_value(json_array_get(st, 2)), &x->d);
+    }
+    free(doc);
+    if (!rc)
+        x->warnings++;
+    return rc;
+}
+
+static int demo_network(struct demo *x, const char *users, size_t nusers, const char *text,
+                        size_t n)
+{
+    json_t *root, *arr, *e;
+    size_t i;
+    int rc;
+
+    bw_diag_clear(&x->d);
+    bw_diag_file(&x->d, PATH_USERS + 1);
+    if ((rc = demo_users(x, users, nusers)))
+        return rc;
+    bw_diag_clear(&x->d);
+    bw_diag_file(&x->d, PATH_WARNINGS + 1);
+    root = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL);
+    if (!root)
+        return bw_diag_set(&x->d, BW_EPARSE, NULL, "not valid JSON");
+    arr = json_object_get(root, "warnings");
+    json_array_foreach(arr, i, e) {
+        if ((rc = demo_warning(x, e)))
+            break;
+    }
+    json_array_foreach(json_object_get(root, "reports"), i, e) {
+        struct bw_principal who;
+        struct bw_report r;
+        json_t *lat = json_object_get(e, "lat"), *lon = json_object_get(e, "lon");
+        if (rc || (rc = demo_user(x, jstr(e, "as"), &who)))
+            break;
+        memset(&r, 0, sizeof r);
+        r.lat = lat ? json_number_value(lat) : NAN;
+        r.lon = lon ? json_number_value(lon) : NAN;
+        r.description = jstr(e, "description");
+        if ((rc = bw_tlp_parse(jstr(e, "tlp"), "tlp", &x->d, &r.item.tlp)) ||
+            (rc = bw_report_type_parse(jstr(e, "type"), &x->d, &r.type)) ||
+            (rc = bw_report_file(x->s, &who, &r, NULL, &x->d)))
+            break;
+        x->reports++;
+    }
+    json_decref(root);
+    return rc;
 }
 
 int cmd_demo(int argc, char **argv)
@@ -421,8 +571,10 @@ int cmd_demo(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *db = NULL;
     char path[4096], *osm = NULL, *telecom = NULL, *mapping = NULL, *orgs = NULL;
-    char *levels = NULL, *measures = NULL, *answers = NULL;
+    char *levels = NULL, *measures = NULL, *answers = NULL, *users = NULL, *warnings = NULL;
+    char dbdir[4096];
     size_t nosm, ntel, nmap, norgs, nlevels, nmeasures, nanswers, norg_records = 0;
+    size_t nusers, nwarnings;
     struct demo x = {0};
     struct bw_store_counts counts;
     struct bw_osm_stats st, st2;
@@ -463,6 +615,18 @@ int cmd_demo(int argc, char **argv)
     snprintf(path, sizeof path, "%s" PATH_FRAMEWORK, cli_home());
     if (cli_read_file(path, 1u << 20, &answers, &nanswers))
         goto out;
+    snprintf(path, sizeof path, "%s" PATH_USERS, cli_home());
+    if (cli_read_file(path, 1u << 20, &users, &nusers))
+        goto out;
+    snprintf(path, sizeof path, "%s" PATH_WARNINGS, cli_home());
+    if (cli_read_file(path, 1u << 20, &warnings, &nwarnings))
+        goto out;
+    if (bw_user_crypto_init()) {
+        cli_failf("libsodium cannot start");
+        goto out;
+    }
+    snprintf(dbdir, sizeof dbdir, "%s", cli_db_path(db));
+    x.key_dir = dirname(dbdir);
     map = json_loadb(mapping, nmap, JSON_REJECT_DUPLICATES, NULL);
     if (!map) {
         cli_failf("%s: not valid JSON", PATH_MAP + 1);
@@ -511,28 +675,47 @@ int cmd_demo(int argc, char **argv)
         goto fail;
     if (add_framework(&x, answers, nanswers))
         goto fail;
+    if (demo_network(&x, users, nusers, warnings, nwarnings))
+        goto fail;
+    {
+        /* The register built from OpenStreetMap is one audited import (the levels,
+         * measures and answers above have their own entries). */
+        char detail[256];
+        const struct bw_audit_entry e = {"import", "register", NULL, NULL, detail};
+        snprintf(detail, sizeof detail,
+                 "{\"source\":\"demo\",\"sites\":%zu,\"links\":%zu,\"supply_dependencies\":%zu,"
+                 "\"roles\":%zu}",
+                 st.sites, x.links, x.deps, x.roles);
+        if (bw_store_audit_append(x.s, &e, &x.d))
+            goto fail;
+    }
     if (bw_store_commit(x.s)) {
         cli_failf("commit failed: nothing was written");
         goto fail_quiet;
     }
     if (json) {
-        cli_json_print(json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "organisations",
+        cli_json_print(json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+                                 "organisations",
                                  (json_int_t)norg_records, "features", (json_int_t)st.features,
                                  "sites", (json_int_t)st.sites, "skipped",
                                  (json_int_t)st.skipped, "links", (json_int_t)x.links,
                                  "supply_dependencies", (json_int_t)x.deps, "roles",
                                  (json_int_t)x.roles, "threat_levels", (json_int_t)x.levels,
                                  "site_measures", (json_int_t)x.measures,
-                                 "framework_answers", (json_int_t)x.answers));
+                                 "framework_answers", (json_int_t)x.answers, "users",
+                                 (json_int_t)x.users, "warnings", (json_int_t)x.warnings,
+                                 "reports", (json_int_t)x.reports));
     } else {
         printf("Demo register built in %s from OpenStreetMap (c) OpenStreetMap contributors, "
                "ODbL:\n"
                "  %zu organisations, %zu sites from %zu features (%zu skipped by the mapping),\n"
                "  %zu power-line links, %zu supply dependencies, %zu roles\n"
                "  %zu threat levels set, %zu measures at sites (demo threat picture)\n"
-               "  framework assessment 'demo-2026': %zu answers (fictional demo set)\n",
+               "  framework assessment 'demo-2026': %zu answers (fictional demo set)\n"
+               "  sharing network: %zu users (password '" DEMO_PASSWORD "', demo only), %zu "
+               "warnings, %zu report\n",
                cli_db_path(db), norg_records, st.sites, st.features, st.skipped, x.links, x.deps,
-               x.roles, x.levels, x.measures, x.answers);
+               x.roles, x.levels, x.measures, x.answers, x.users, x.warnings, x.reports);
     }
     rc = 0;
     goto out;
@@ -547,6 +730,8 @@ out:
     bw_free(telecom);
     bw_free(mapping);
     bw_free(orgs);
+    bw_free(users);
+    bw_free(warnings);
     bw_free(levels);
     bw_free(measures);
     bw_free(answers);

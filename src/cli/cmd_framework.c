@@ -38,8 +38,9 @@ static const char usage[] =
     "          register beside the answers they inform; --compare sets another cycle\n"
     "          beside it; --short prints the area table only\n"
     "  findings  vulnerabilities, gaps, technical-assistance needs, recommendations and\n"
-    "          good practice, tied to indicators (and threat types or counts from the\n"
-    "          register), by priority\n"
+    "          good practice, tied to indicators and, for those computed from the register,\n"
+    "          to the sites or threat types behind them (text shows the first 5 and \"and K\n"
+    "          more\", --json all of them), by priority\n"
     "  list    the assessments kept\n\n"
     "--cycle defaults to the latest assessment opened. All take --db FILE (default\n"
     "$BULWARK_DB, else ./bulwark.db).\n";
@@ -188,7 +189,7 @@ static int fw_import(bw_store *s, const bw_pack *p, const char *cycle, const cha
     struct bw_arena ar;
     struct bw_diag d;
     char *text = NULL;
-    size_t len, n = 0, i;
+    size_t len, n = 0;
     int rc = 1;
 
     bw_diag_clear(&d);
@@ -204,15 +205,7 @@ static int fw_import(bw_store *s, const bw_pack *p, const char *cycle, const cha
         cli_fail(&d);
         goto fail;
     }
-    if (bw_store_begin(s)) {
-        cli_failf("cannot start a transaction");
-        goto fail;
-    }
-    for (i = 0; i < n; i++)
-        if (bw_store_fw_answer_add(s, fw.id, &ans[i], &d))
-            break;
-    if (i < n || bw_store_commit(s)) {
-        bw_store_rollback(s);
+    if (bw_store_fw_answers_import(s, fw.id, ans, n, path, &d)) {
         cli_fail(&d);
         goto fail;
     }
@@ -258,6 +251,26 @@ static int fw_list(bw_store *s, int json)
 }
 
 /* ---- score ------------------------------------------------------------------------- */
+
+/* Writes the first BW_FW_IDS_SHOWN ids of @p c as "a, b, c and K more" into @p buf. */
+static void ids_text(const struct bw_fw_computed *c, char *buf, size_t cap)
+{
+    size_t k = 0, shown = c->nids < BW_FW_IDS_SHOWN ? c->nids : BW_FW_IDS_SHOWN;
+    buf[0] = 0;
+    for (size_t i = 0; i < shown && k < cap; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", c->ids[i]);
+    if (c->nids > shown && k < cap)
+        snprintf(buf + k, cap - k, " and %zu more", c->nids - shown);
+}
+
+/* The ids of @p c as a JSON array (all of them). */
+static json_t *ids_json(const struct bw_fw_computed *c)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < c->nids; i++)
+        json_array_append_new(arr, json_string(c->ids[i]));
+    return arr;
+}
 
 static json_t *opt_level(int l)
 {
@@ -320,6 +333,7 @@ static json_t *score_json(const bw_pack *p, const struct loaded *l, const struct
                                                                      (double)c[k].den)
                                                          : json_null(),
                               "note", cli_str_or_null(c[k].note), "answer", opt_level(l->level[i]));
+        json_object_set_new(o, c[k].ids_are_sites ? "sites" : "threats", ids_json(&c[k]));
         json_array_append_new(comp, o);
     }
     j = json_pack("{s:{s:s,s:s,s:s},s:s,s:o,s:o,s:o,s:o}", "assessment", "cycle", l->fw.cycle,
@@ -339,8 +353,13 @@ static void print_computed(const bw_pack *p, const struct loaded *l,
     printf("\nComputed from the register (beside the answer they inform):\n");
     for (size_t k = 0; k < nc; k++) {
         size_t i = bw_pack_fw_indicator_index(p, c[k].def->indicator);
-        char ans[4], val[48];
+        char ans[4], val[48], ids[1024];
+        const char *note = c[k].note;
         score_text(l->level[i], ans);
+        if (c[k].available && c[k].nids) {
+            ids_text(&c[k], ids, sizeof ids);
+            note = ids;
+        }
         if (!c[k].available)
             snprintf(val, sizeof val, "n/a");
         else if (c[k].den)
@@ -348,9 +367,9 @@ static void print_computed(const bw_pack *p, const struct loaded *l,
                      (long long)c[k].den, 100.0 * (double)c[k].num / (double)c[k].den);
         else
             snprintf(val, sizeof val, "%lld", (long long)c[k].num);
-        if (c[k].note)
+        if (note)
             printf("  %-6s answer %-2s %-24s %-18s %s\n", c[k].def->indicator, ans, c[k].def->id,
-                   val, c[k].note);
+                   val, note);
         else
             printf("  %-6s answer %-2s %-24s %s\n", c[k].def->indicator, ans, c[k].def->id, val);
     }
@@ -447,46 +466,23 @@ out:
 
 /* ---- findings ---------------------------------------------------------------------- */
 
-/* The threat ids of a threats-unmeasured note ("a, b, c") as a JSON array. */
-static json_t *threat_list(const char *note)
-{
-    json_t *arr = json_array();
-    while (note && *note) {
-        const char *e = strstr(note, ", ");
-        size_t n = e ? (size_t)(e - note) : strlen(note);
-        json_array_append_new(arr, json_stringn(note, n));
-        note = e ? e + 2 : NULL;
-    }
-    return arr;
-}
-
 static int fw_findings(bw_store *s, const bw_pack *p, const char *cycle, int json)
 {
-    struct loaded l;
+    struct bw_fw_state st;
     struct bw_arena ar;
-    struct bw_fw_computed *c = NULL;
-    struct bw_fw_finding *f = NULL;
+    const struct bw_fw_finding *f;
     struct bw_diag d;
-    size_t nc = 0, nf = 0, max, count[BW_FW_GOOD_PRACTICE + 1] = {0};
+    size_t nf, count[BW_FW_GOOD_PRACTICE + 1] = {0};
     int rc = 1;
 
     bw_arena_init(&ar, 1 << 16);
     bw_diag_clear(&d);
-    if (load(s, p, cycle, &ar, &l))
-        goto out;
-    if (bw_framework_computed(s, p, &ar, &c, &nc, &d)) {
+    if (bw_framework_state_load(s, p, cycle, &ar, &st, &d)) {
         cli_fail(&d);
         goto out;
     }
-    max = bw_fw_findings_max(p, nc);
-    if (!(f = bw_arena_alloc(&ar, (max + 1) * sizeof *f))) {
-        cli_failf("out of memory");
-        goto out;
-    }
-    if (bw_fw_findings(p, l.level, c, nc, f, max, &nf)) {
-        cli_failf("deriving the findings of cycle '%s' failed", l.fw.cycle);
-        goto out;
-    }
+    f = st.findings;
+    nf = st.nfindings;
     if (json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < nf; i++) {
@@ -500,8 +496,7 @@ static int fw_findings(bw_store *s, const bw_pack *p, const char *cycle, int jso
                 json_object_set_new(o, "computed", json_string(x->def->id));
                 json_object_set_new(o, "count", json_integer((json_int_t)x->num));
                 json_object_set_new(o, "of", json_integer((json_int_t)x->den));
-                if (strcmp(x->def->id, "threats-unmeasured") == 0)
-                    json_object_set_new(o, "threats", threat_list(x->note));
+                json_object_set_new(o, x->ids_are_sites ? "sites" : "threats", ids_json(x));
             }
             json_array_append_new(arr, o);
         }
@@ -512,7 +507,7 @@ static int fw_findings(bw_store *s, const bw_pack *p, const char *cycle, int jso
         count[f[i].kind]++;
     printf("Findings of framework assessment '%s': %zu vulnerabilities, %zu gaps, %zu "
            "technical-assistance needs, %zu recommendations, %zu good practices\n\n",
-           l.fw.cycle, count[BW_FW_VULNERABILITY], count[BW_FW_GAP], count[BW_FW_TA_NEED],
+           st.fw.cycle, count[BW_FW_VULNERABILITY], count[BW_FW_GAP], count[BW_FW_TA_NEED],
            count[BW_FW_RECOMMENDATION], count[BW_FW_GOOD_PRACTICE]);
     printf("%-8s %-15s %-6s %-5s %s\n", "PRIORITY", "KIND", "IND", "LEVEL", "FINDING");
     for (size_t i = 0; i < nf; i++) {
@@ -522,10 +517,12 @@ static int fw_findings(bw_store *s, const bw_pack *p, const char *cycle, int jso
         snprintf(lv + strlen(lv), sizeof lv - strlen(lv), "/%s", tg);
         if (f[i].computed) {
             const struct bw_fw_computed *x = f[i].computed;
-            printf("%-8s %-15s %-6s %-5s %s: %lld of %lld%s%s\n",
+            char ids[1024];
+            ids_text(x, ids, sizeof ids);
+            printf("%-8s %-15s %-6s %-5s %s: %lld of %lld%s%s%s\n",
                    bw_fw_priority_name(f[i].priority), bw_fw_finding_kind_name(f[i].kind),
                    f[i].ind->id, lv, x->def->name, (long long)x->num, (long long)x->den,
-                   x->note ? " — " : "", x->note ? x->note : "");
+                   x->nids ? " — " : "", x->nids && x->ids_are_sites ? "sites " : "", ids);
         } else
             printf("%-8s %-15s %-6s %-5s %s\n", bw_fw_priority_name(f[i].priority),
                    bw_fw_finding_kind_name(f[i].kind), f[i].ind->id, lv, f[i].text);

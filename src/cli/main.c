@@ -33,8 +33,15 @@ const struct cli_cmd cli_cmds[] = {
     {"risks", cmd_risks, "the national risk register of an assessment run"},
     {"runs", cmd_runs, "assessment runs kept, and what changed between two"},
     {"framework", cmd_framework, "national framework assessment: answers, area scores, findings"},
+    {"plan", cmd_plan, "national action plan: generate, show, add and update actions, status"},
+    {"ta", cmd_ta, "technical-assistance needs matched to partners' programmes"},
+    {"optimise", cmd_optimise, "choose measures for sites to cut national risk most within a budget"},
     {"serve", cmd_serve, "serve the JSON API over HTTP (accounts, the register)"},
+    {"warning", cmd_warning, "warnings: draft, approve, issue, update, cancel, CAP, acknowledgements"},
     {"user", cmd_user, "accounts of the server: add, list, disable, token, revoke"},
+    {"audit", cmd_audit, "the hash-chained audit log: verify the chain, show entries"},
+    {"cap", cmd_cap, "CAP 1.2 alerts: signing key, sign a file, check a partner's file"},
+    {"verify-cap", cmd_verify_cap, "check a signed CAP alert against a public key"},
     {NULL, NULL, NULL},
 };
 

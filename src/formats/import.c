@@ -10,8 +10,10 @@
  * and validates the file while the calling thread writes, in batches whose strings live
  * in a few recycled arenas (run_pipelined); a dry run reads and validates row by row in
  * one arena reset between rows. Either way memory stays flat whatever the file size,
- * and the error reported is the first in file order. Thread-safety: one store handle
- * per thread; the store is only used from the calling thread.
+ * and the error reported is the first in file order. An import is one audited operation:
+ * one audit entry (file, format, count) goes in with the records, whatever their number.
+ * Thread-safety: one store handle per thread; the store is only used from the calling
+ * thread.
  */
 #include "import.h"
 #include "alloc.h"
@@ -21,9 +23,11 @@
 #include "error.h"
 #include "geo.h"
 #include "geojson.h"
+#include "json.h"
 #include "limits.h"
 #include "polygon_json.h"
 #include "record.h"
+#include "str.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -739,6 +743,43 @@ static int import_geojson(bw_store *s, const bw_pack *pack, const char *p, size_
 
 /* ---- entry points ------------------------------------------------------------------- */
 
+/* The audit entry of an import: {"file":..,"format":..,"records":..,"upsert":..}. */
+static int audit_import(bw_store *s, const char *name, const struct bw_import_opts *o,
+                        size_t records, struct bw_diag *d)
+{
+    static const char *const kinds[] = {"site", "org", "dep", "role"};
+    struct bw_buf b;
+    struct bw_audit_entry e = {"import", kinds[o->entity], NULL, NULL, NULL};
+    int rc;
+
+    bw_buf_init(&b, 4096);
+    rc = bw_buf_puts(&b, "{\"file\":");
+    if (bw_utf8_valid(name, strlen(name), NULL)) {
+        rc = rc ? rc : bw_json_put_string(&b, name, strlen(name));
+    } else { /* the log is UTF-8: a name in another encoding keeps its ASCII bytes */
+        rc = rc ? rc : bw_buf_putc(&b, '"');
+        for (const unsigned char *c = (const unsigned char *)name; !rc && *c; c++)
+            rc = bw_buf_putc(&b, *c >= 0x20 && *c < 0x80 && *c != '"' && *c != '\\' ? (char)*c
+                                                                                   : '?');
+        rc = rc ? rc : bw_buf_putc(&b, '"');
+    }
+    rc = rc ? rc : bw_buf_printf(&b, ",\"format\":\"%s\",\"records\":%zu,\"upsert\":%s}",
+                                 o->format == BW_FORMAT_CSV ? "csv" : "geojson", records,
+                                 o->upsert ? "true" : "false");
+    if (rc == BW_ETOOBIG) { /* a very long file name: the entry keeps the rest */
+        bw_buf_reset(&b);
+        rc = bw_buf_printf(&b, "{\"format\":\"%s\",\"records\":%zu,\"upsert\":%s}",
+                           o->format == BW_FORMAT_CSV ? "csv" : "geojson", records,
+                           o->upsert ? "true" : "false");
+    }
+    if (!rc) {
+        e.detail = bw_buf_cstr(&b);
+        rc = bw_store_audit_append(s, &e, d);
+    }
+    bw_buf_release(&b);
+    return rc;
+}
+
 int bw_import_mem(bw_store *s, const bw_pack *pack, const char *name, const char *p, size_t n,
                   const struct bw_import_opts *o, size_t *records, struct bw_diag *d)
 {
@@ -763,6 +804,8 @@ int bw_import_mem(bw_store *s, const bw_pack *pack, const char *name, const char
     if (rc == BW_ENOMEM)
         bw_diag_set(d, rc, NULL, "out of memory");
     if (s) {
+        if (!rc)
+            rc = audit_import(s, name, o, *records, d);
         if (!rc && (rc = bw_store_commit(s)))
             bw_diag_set(d, rc, NULL, "commit failed; nothing was imported");
         if (rc)

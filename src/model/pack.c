@@ -45,6 +45,7 @@ static const struct bw_pack_part *const part_table[] = {
     &bw_pack_part_effects,
     &bw_pack_part_risk,
     &bw_pack_part_framework,
+    &bw_pack_part_partners,
 };
 #define NPARTS (sizeof part_table / sizeof part_table[0])
 _Static_assert(NPARTS <= 16, "struct bw_pack has room for 16 parts");

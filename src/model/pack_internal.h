@@ -41,5 +41,6 @@ extern const struct bw_pack_part bw_pack_part_measures; /* measure.c, after thre
 extern const struct bw_pack_part bw_pack_part_effects;  /* effects_pack.c */
 extern const struct bw_pack_part bw_pack_part_risk;     /* riskparams.c, after threats */
 extern const struct bw_pack_part bw_pack_part_framework; /* framework.c */
+extern const struct bw_pack_part bw_pack_part_partners; /* partners.c, after framework */
 
 #endif

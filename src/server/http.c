@@ -18,6 +18,17 @@
  * libmicrohttpd does with a new request, with the raw request target) and freed by the
  * completion callback, which also writes the access-log entry. A counter of requests
  * in flight lets bw_http_stop wait for them after it stops accepting.
+ *
+ * Streaming responses (server-sent events) use libmicrohttpd's content-reader callback
+ * with suspend and resume (MHD_ALLOW_SUSPEND_RESUME), the pattern microhttpd.h
+ * prescribes: the reader hands over what is queued in the stream's buffer and, when
+ * the buffer is empty, suspends the connection and returns 0, so the worker thread
+ * goes back to its other connections; bw_http_stream_write appends under the stream's
+ * lock and resumes a suspended connection. The suspend happens inside the reader with
+ * the lock held and the resume under the same lock, so a resume always follows its
+ * suspend. Every stream being sent is in a registry, because libmicrohttpd must not be
+ * stopped with suspended connections: bw_http_stop closes and resumes them all first.
+ * Lock order: registry, then stream, then libmicrohttpd's own.
  */
 #include "http.h"
 #include "alloc.h"
@@ -27,6 +38,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +53,24 @@ struct bw_http {
     struct bw_http_options o;
     atomic_int inflight;
     uint16_t port;
+    pthread_mutex_t streams_lock; /* guards the registry and stopping */
+    struct bw_http_stream *streams; /* being sent: a doubly linked list */
+    int stopping;
+};
+
+/* A streaming response (http.h). buf[off, len) is waiting to be sent. */
+struct bw_http_stream {
+    pthread_mutex_t lock;
+    int refs;
+    struct bw_http *h;            /* set when queued */
+    struct MHD_Connection *conn;  /* set when queued */
+    char *buf;
+    size_t off, len, cap;
+    uint64_t sent;
+    int suspended;                /* the reader parked the connection */
+    int closed;                   /* end the response once buf is sent */
+    int gone;                     /* the response is finished: writes fail */
+    struct bw_http_stream *prev, *next;
 };
 
 /* One request's state, from its request line to the end of its response. */
@@ -60,6 +90,7 @@ struct conn_req {
     char address[64];
     char user[64];
     struct bw_http *h;
+    struct bw_http_stream *stream; /* a reference, for the log's byte count */
 };
 
 static uint64_t elapsed_us(const struct timespec *t0)
@@ -109,6 +140,162 @@ void bw_http_response_release(struct bw_http_response *res)
 {
     bw_free(res->body);
     res->body = NULL;
+    if (res->stream) {
+        /* Never queued: nobody will read it. */
+        bw_http_stream_close(res->stream);
+        bw_http_stream_release(res->stream);
+        res->stream = NULL;
+    }
+}
+
+/* ---- streams (http.h) ------------------------------------------------------------------- */
+
+static struct bw_http_stream *stream_ref(struct bw_http_stream *st)
+{
+    pthread_mutex_lock(&st->lock);
+    st->refs++;
+    pthread_mutex_unlock(&st->lock);
+    return st;
+}
+
+void bw_http_stream_release(bw_http_stream *st)
+{
+    int last;
+
+    if (!st)
+        return;
+    pthread_mutex_lock(&st->lock);
+    last = --st->refs == 0;
+    pthread_mutex_unlock(&st->lock);
+    if (!last)
+        return;
+    pthread_mutex_destroy(&st->lock);
+    bw_free(st->buf);
+    bw_free(st);
+}
+
+int bw_http_response_stream(struct bw_http_response *res, bw_http_stream **out)
+{
+    struct bw_http_stream *st = bw_calloc(1, sizeof *st);
+
+    *out = NULL;
+    if (!st)
+        return BW_ENOMEM;
+    pthread_mutex_init(&st->lock, NULL);
+    st->refs = 2; /* the response's and the caller's */
+    bw_http_stream_release(res->stream);
+    res->stream = st;
+    *out = st;
+    return BW_OK;
+}
+
+/* Resumes the connection if the reader parked it. Called with st->lock held. */
+static void stream_wake(struct bw_http_stream *st)
+{
+    if (st->suspended) {
+        st->suspended = 0;
+        MHD_resume_connection(st->conn);
+    }
+}
+
+int bw_http_stream_write(bw_http_stream *st, const char *p, size_t n)
+{
+    int rc = BW_OK;
+
+    pthread_mutex_lock(&st->lock);
+    if (st->closed || st->gone) {
+        rc = BW_EIO;
+    } else if (st->len - st->off + n > BW_HTTP_STREAM_BACKLOG) {
+        st->closed = 1;
+        rc = BW_ETOOBIG;
+    } else {
+        if (st->off > 0) {
+            memmove(st->buf, st->buf + st->off, st->len - st->off);
+            st->len -= st->off;
+            st->off = 0;
+        }
+        if (st->len + n > st->cap) {
+            size_t cap = st->cap ? st->cap : 1024;
+            char *b;
+            while (cap < st->len + n)
+                cap *= 2;
+            b = bw_realloc(st->buf, cap);
+            if (!b) {
+                pthread_mutex_unlock(&st->lock);
+                return BW_ENOMEM;
+            }
+            st->buf = b;
+            st->cap = cap;
+        }
+        memcpy(st->buf + st->len, p, n);
+        st->len += n;
+    }
+    /* New bytes to send, or (too far behind) the end to send: either way the reader
+     * must run. */
+    if (rc != BW_EIO && st->conn && !st->gone)
+        stream_wake(st);
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+void bw_http_stream_close(bw_http_stream *st)
+{
+    pthread_mutex_lock(&st->lock);
+    st->closed = 1;
+    if (st->conn && !st->gone)
+        stream_wake(st);
+    pthread_mutex_unlock(&st->lock);
+}
+
+/* libmicrohttpd's content reader: what is queued, else park the connection. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct bw_http_stream *st = cls;
+    ssize_t n;
+
+    (void)pos;
+    pthread_mutex_lock(&st->lock);
+    if (st->len > st->off) {
+        size_t k = st->len - st->off < max ? st->len - st->off : max;
+        memcpy(buf, st->buf + st->off, k);
+        st->off += k;
+        if (st->off == st->len)
+            st->off = st->len = 0;
+        st->sent += k;
+        n = (ssize_t)k;
+    } else if (st->closed) {
+        n = MHD_CONTENT_READER_END_OF_STREAM;
+    } else {
+        st->suspended = 1;
+        MHD_suspend_connection(st->conn);
+        n = 0;
+    }
+    pthread_mutex_unlock(&st->lock);
+    return n;
+}
+
+/* libmicrohttpd is done with the response: out of the registry, writes fail. */
+static void stream_done(void *cls)
+{
+    struct bw_http_stream *st = cls;
+    struct bw_http *h = st->h;
+
+    if (h) {
+        pthread_mutex_lock(&h->streams_lock);
+        if (st->prev)
+            st->prev->next = st->next;
+        else if (h->streams == st)
+            h->streams = st->next;
+        if (st->next)
+            st->next->prev = st->prev;
+        st->prev = st->next = NULL;
+        pthread_mutex_unlock(&h->streams_lock);
+    }
+    pthread_mutex_lock(&st->lock);
+    st->gone = 1;
+    st->closed = 1;
+    pthread_mutex_unlock(&st->lock);
+    bw_http_stream_release(st);
 }
 
 /* ---- libmicrohttpd callbacks ----------------------------------------------------------- */
@@ -148,6 +335,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)toe;
     if (!r)
         return;
+    if (r->stream) {
+        pthread_mutex_lock(&r->stream->lock);
+        r->bytes = r->stream->sent;
+        pthread_mutex_unlock(&r->stream->lock);
+        bw_http_stream_release(r->stream);
+        r->stream = NULL;
+    }
     if (h->o.logger && r->begun) {
         struct bw_http_log e = {r->method, r->path, r->address, r->user,
                                 r->status, r->bytes, elapsed_us(&r->start)};
@@ -159,15 +353,54 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     atomic_fetch_sub(&h->inflight, 1);
 }
 
+/* The libmicrohttpd response of streaming response @p res, whose reference to the
+ * stream it takes (released when libmicrohttpd is done with it, or now on failure). */
+static struct MHD_Response *stream_response(struct MHD_Connection *c, struct conn_req *r,
+                                            struct bw_http_response *res)
+{
+    struct bw_http_stream *st = res->stream;
+    struct bw_http *h = r ? r->h : NULL;
+    struct MHD_Response *m;
+
+    res->stream = NULL;
+    if (!h) {
+        bw_http_stream_close(st);
+        bw_http_stream_release(st);
+        return NULL;
+    }
+    pthread_mutex_lock(&h->streams_lock);
+    pthread_mutex_lock(&st->lock);
+    st->h = h;
+    st->conn = c;
+    if (h->stopping)
+        st->closed = 1;
+    pthread_mutex_unlock(&st->lock);
+    st->next = h->streams;
+    if (h->streams)
+        h->streams->prev = st;
+    h->streams = st;
+    pthread_mutex_unlock(&h->streams_lock);
+    r->stream = stream_ref(st);
+    /* Once made, the response calls stream_done when it is destroyed (also when queueing
+     * fails); if it cannot be made, nothing will, so this does. */
+    m = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_done);
+    if (!m)
+        stream_done(st);
+    return m;
+}
+
 /* Queues @p res on @p c; returns libmicrohttpd's verdict. */
 static enum MHD_Result queue(struct MHD_Connection *c, struct conn_req *r,
-                             const struct bw_http_response *res)
+                             struct bw_http_response *res)
 {
     struct MHD_Response *m;
     enum MHD_Result ok;
 
-    m = MHD_create_response_from_buffer(res->body_len, res->body ? res->body : (void *)"",
-                                        MHD_RESPMEM_MUST_COPY);
+    if (res->stream)
+        m = stream_response(c, r, res);
+    else
+        m = MHD_create_response_from_buffer(res->body_len, res->body ? res->body : (void *)"",
+                                            MHD_RESPMEM_MUST_COPY);
     if (!m)
         return MHD_NO;
     if (res->content_type)
@@ -298,7 +531,8 @@ int bw_http_start(const struct bw_http_options *o, char err[256], bw_http **out)
     struct sockaddr_in6 a6;
     struct sockaddr_in a4;
     struct sockaddr *sa;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME;
     const union MHD_DaemonInfo *di;
 
     *out = NULL;
@@ -324,6 +558,7 @@ int bw_http_start(const struct bw_http_options *o, char err[256], bw_http **out)
     }
     h->o = *o;
     atomic_init(&h->inflight, 0);
+    pthread_mutex_init(&h->streams_lock, NULL);
     h->d = MHD_start_daemon(
         flags, o->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads ? o->threads : 1),
@@ -336,6 +571,7 @@ int bw_http_start(const struct bw_http_options *o, char err[256], bw_http **out)
     if (!h->d) {
         snprintf(err, 256, "cannot listen on %s port %u (address in use, or not allowed)",
                  o->host, (unsigned)o->port);
+        pthread_mutex_destroy(&h->streams_lock);
         bw_free(h);
         return BW_EIO;
     }
@@ -360,10 +596,18 @@ void bw_http_stop(bw_http *h, unsigned grace_ms)
     fd = MHD_quiesce_daemon(h->d);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    /* Then end every stream: a parked connection must be resumed before the daemon
+     * stops, and a stream queued from now on starts closed. */
+    pthread_mutex_lock(&h->streams_lock);
+    h->stopping = 1;
+    for (struct bw_http_stream *st = h->streams; st; st = st->next)
+        bw_http_stream_close(st);
+    pthread_mutex_unlock(&h->streams_lock);
     for (unsigned waited = 0; atomic_load(&h->inflight) > 0 && waited < grace_ms; waited += 10) {
         struct timespec t = {0, 10 * 1000 * 1000};
         nanosleep(&t, NULL);
     }
     MHD_stop_daemon(h->d);
+    pthread_mutex_destroy(&h->streams_lock);
     bw_free(h);
 }

@@ -35,6 +35,8 @@
 #define BW_HTTP_TIMEOUT_S 30
 /** Most response headers a handler may add. */
 #define BW_HTTP_RESPONSE_HEADERS_MAX 8
+/** Room for one response header value with its NUL (a signature header needs 130). */
+#define BW_HTTP_HEADER_VALUE_MAX 192
 
 /** A request, complete (body included) when the handler sees it. */
 struct bw_http_request {
@@ -54,8 +56,9 @@ struct bw_http_response {
     size_t body_len;
     const char *content_type; /**< static string */
     const char *header_names[BW_HTTP_RESPONSE_HEADERS_MAX];  /**< static strings */
-    char header_values[BW_HTTP_RESPONSE_HEADERS_MAX][96];
+    char header_values[BW_HTTP_RESPONSE_HEADERS_MAX][BW_HTTP_HEADER_VALUE_MAX];
     int nheaders;
+    struct bw_http_stream *stream; /**< set by bw_http_response_stream; the body is ignored */
 };
 
 /** The value of request header @p name (case-insensitive), or NULL. */
@@ -68,10 +71,51 @@ void bw_http_response_init(struct bw_http_response *res);
 /** Takes @p body (from bw_malloc; freed with the response) as the response body. */
 void bw_http_response_set_body(struct bw_http_response *res, char *body, size_t n,
                                const char *content_type);
-/** Adds a header (name static; value copied, truncated to 95 bytes). Ignored when full. */
+/** Adds a header (name static; value copied, truncated to BW_HTTP_HEADER_VALUE_MAX - 1
+ *  bytes). Ignored when full. */
 void bw_http_response_header(struct bw_http_response *res, const char *name, const char *value);
-/** Frees the body. */
+/** Frees the body (and drops the stream of a streaming response never queued). */
 void bw_http_response_release(struct bw_http_response *res);
+
+/* ---- streaming responses (server-sent events) ------------------------------------------ */
+
+/**
+ * A response body written piece by piece, from any thread, for as long as the client
+ * stays: the server-sent events of GET /api/v1/events. The adapter sends it with chunked
+ * transfer encoding. While nothing is waiting to be sent the connection is suspended
+ * (parked outside libmicrohttpd's event loop), so an open stream occupies no worker
+ * thread; a write resumes it. The connection timeout does not run while it is parked,
+ * so the writer sends something (an SSE comment) more often than BW_HTTP_TIMEOUT_S, and
+ * the write after a client has gone fails (a parked connection cannot see the peer
+ * close, the next send does).
+ *
+ * Ownership: a stream is reference-counted: the response being sent holds one
+ * reference, and bw_http_response_stream gives the caller another, dropped with
+ * bw_http_stream_release. Thread-safety: write, close and release may be called from
+ * any thread, concurrently with the adapter sending.
+ */
+typedef struct bw_http_stream bw_http_stream;
+
+/** Most bytes a stream keeps unsent; a write past it closes the stream (a client that
+ *  does not read must not grow the server's memory). */
+#define BW_HTTP_STREAM_BACKLOG (256u << 10)
+
+/**
+ * Makes @p res a streaming response: its status and headers are sent when the handler
+ * returns, then whatever is written to the stream. *out is the caller's reference.
+ * Returns BW_OK or BW_ENOMEM.
+ */
+int bw_http_response_stream(struct bw_http_response *res, bw_http_stream **out);
+/**
+ * Queues @p n bytes of @p p (copied) to be sent. Returns BW_OK; BW_EIO when the stream
+ * is closed or its client has gone; BW_ETOOBIG when the client has fallen more than
+ * BW_HTTP_STREAM_BACKLOG bytes behind (the stream is then closed).
+ */
+int bw_http_stream_write(bw_http_stream *st, const char *p, size_t n);
+/** Ends the stream once what is queued has been sent. Idempotent. */
+void bw_http_stream_close(bw_http_stream *st);
+/** Drops the caller's reference. Accepts NULL. */
+void bw_http_stream_release(bw_http_stream *st);
 
 /**
  * What the adapter tells its owner after each request (for the access log): the
@@ -111,8 +155,9 @@ int bw_http_start(const struct bw_http_options *o, char err[256], bw_http **out)
 /** The port bound (the ephemeral one when 0 was asked). */
 uint16_t bw_http_port(const bw_http *h);
 /**
- * Stops accepting connections, waits up to @p grace_ms for requests being handled to
- * finish, then stops the workers and frees @p h. Accepts NULL.
+ * Stops accepting connections, closes every open stream (their clients receive what
+ * was queued, then the end of the response), waits up to @p grace_ms for requests
+ * being handled to finish, then stops the workers and frees @p h. Accepts NULL.
  */
 void bw_http_stop(bw_http *h, unsigned grace_ms);
 

@@ -99,6 +99,8 @@ static void login(struct srv_ctx *x)
         srv_error(x, 403, "account_disabled", "user", "the account '%s' is disabled", name);
         goto out;
     }
+    /* From here on the writes (rehash, session) are the user's own. */
+    bw_store_set_actor(x->store, u.name, u.org);
     if (bw_password_needs_rehash(u.password_hash)) {
         char fresh[BW_PWHASH_SIZE];
         if (bw_password_hash(pw, pwn, fresh) == BW_OK)

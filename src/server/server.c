@@ -43,6 +43,10 @@ struct bw_server {
     bw_store *stores[STORES_MAX];
     bw_token_checker *checkers[STORES_MAX]; /* one per store, freed before it */
     int nstores;
+    bw_pack *pack;  /* loaded once at start; read-only and shared by the workers */
+    char *key_dir;
+    struct srv_delivery *delivery; /* the webhook and escalation worker (delivery.c) */
+    struct srv_events *events;     /* the server-sent events hub (events.c) */
 };
 
 static _Thread_local bw_store *tls_store;
@@ -51,7 +55,8 @@ static _Thread_local const bw_server *tls_server;
 static char dummy_hash[BW_PWHASH_SIZE];
 
 static const struct srv_route *const tables[] = {srv_routes_meta, srv_routes_auth,
-                                                 srv_routes_register};
+                                                 srv_routes_register, srv_routes_share,
+                                                 srv_routes_public, srv_routes_events};
 
 void srv_routes_each(void (*cb)(void *ud, const struct srv_route *r), void *ud)
 {
@@ -111,12 +116,29 @@ void srv_text(struct srv_ctx *x, int status, const char *content_type, const cha
     x->res->status = status;
 }
 
+/* @p s as a JSON string; bytes that are not valid UTF-8 (echoed from a bad request, say)
+ * become '?', so an error can always be answered. */
+static json_t *safe_string(const char *s)
+{
+    json_t *j = json_string(s);
+    char buf[600];
+    size_t n = 0;
+
+    if (j || !s)
+        return j;
+    for (; *s && n + 1 < sizeof buf; s++)
+        buf[n++] = (unsigned char)*s < 0x80 && (unsigned char)*s >= 0x20 ? *s : '?';
+    buf[n] = 0;
+    return json_string(buf);
+}
+
 void srv_error_with(struct srv_ctx *x, int status, const char *code, const char *field,
                     json_t *extra, const char *msg)
 {
-    json_t *e = json_pack("{s:i,s:s,s:s}", "status", status, "code", code, "message", msg);
+    json_t *e = json_pack("{s:i,s:s,s:o}", "status", status, "code", code, "message",
+                          safe_string(msg));
     if (e && field)
-        json_object_set_new(e, "field", json_string(field));
+        json_object_set_new(e, "field", safe_string(field));
     if (e && extra)
         json_object_update(e, extra);
     json_decref(extra);
@@ -161,30 +183,61 @@ static int json_depth(const char *p, size_t n, int limit)
     return max;
 }
 
-json_t *srv_body_object(struct srv_ctx *x, const char *const *allowed)
+int srv_body_check(struct srv_ctx *x)
 {
     const char *ct = bw_http_header(x->req, "Content-Type");
     size_t ctn = ct ? strcspn(ct, "; \t") : 0;
-    json_error_t err;
-    json_t *j;
-    const char *key;
-    json_t *v;
 
     if (!ct || ctn != 16 || strncasecmp(ct, "application/json", 16) != 0) {
         srv_error(x, 415, "unsupported_media_type", "Content-Type",
                   "the body must be JSON, sent as Content-Type: application/json (got %s)",
                   ct ? ct : "none");
-        return NULL;
+        return 0;
     }
     if (x->req->body_len == 0) {
         srv_error(x, 400, "bad_json", NULL, "the request needs a JSON object as its body");
-        return NULL;
+        return 0;
     }
     if (json_depth(x->req->body, x->req->body_len, BW_JSON_DEPTH_MAX) > BW_JSON_DEPTH_MAX) {
         srv_error(x, 400, "bad_json", NULL, "JSON nested deeper than %d levels",
                   BW_JSON_DEPTH_MAX);
-        return NULL;
+        return 0;
     }
+    return 1;
+}
+
+void srv_diag(struct srv_ctx *x, int rc, const struct bw_diag *d)
+{
+    const char *field = d->field[0] ? d->field : NULL;
+    const char *msg = d->msg[0] ? d->msg : bw_strerror(rc);
+    int status = 500;
+    const char *code = "internal";
+
+    switch (rc) {
+    case BW_ENOTFOUND: status = 404; code = "not_found"; break;
+    case BW_ETOOBIG: status = 413; code = "too_large"; break;
+    case BW_EDENIED: status = 403; code = "forbidden"; break;
+    case BW_ESTATE: status = 409; code = "conflict"; break;
+    case BW_EINVAL: case BW_EPARSE: case BW_ERANGE: case BW_EREF: case BW_EEXIST:
+    case BW_EENCODING:
+        status = 400;
+        code = rc == BW_EREF ? "unknown_reference" : rc == BW_EPARSE ? "bad_json" : "bad_request";
+        break;
+    case BW_ENOMEM: status = 503; code = "out_of_memory"; break;
+    default: break;
+    }
+    srv_error(x, status, code, field, "%s", msg);
+}
+
+json_t *srv_body_object(struct srv_ctx *x, const char *const *allowed)
+{
+    json_error_t err;
+    json_t *j;
+    const char *key;
+    json_t *v;
+
+    if (!srv_body_check(x))
+        return NULL;
     j = json_loadb(x->req->body, x->req->body_len, JSON_REJECT_DUPLICATES, &err);
     if (!j) {
         json_t *pos = json_pack("{s:i,s:i,s:i}", "line", err.line, "column", err.column,
@@ -301,7 +354,7 @@ static bw_store *thread_store(bw_server *srv, bw_token_checker **checker)
     bw_diag_clear(&d);
     if (bw_store_open(srv->db, &d, &s))
         return NULL;
-    if (bw_token_checker_new(s, &c)) {
+    if (bw_store_set_durability(s, srv->o.sync_full) || bw_token_checker_new(s, &c)) {
         bw_store_close(s);
         return NULL;
     }
@@ -362,8 +415,17 @@ static void handle(void *ud, const struct bw_http_request *req, struct bw_http_r
         srv_error(&x, 503, "store", NULL, "the database cannot be opened");
         goto out;
     }
+    x.pack = srv->pack;
+    x.key_dir = srv->key_dir;
+    x.public_url = srv->o.public_url;
+    x.events = srv->events;
     if (found->auth && !authenticate(&x))
         goto out;
+    /* Writes and audited reads of this request are attributed to its caller. */
+    if (x.authed)
+        bw_store_set_actor(x.store, x.who.user, x.who.org);
+    else
+        bw_store_set_actor(x.store, "anonymous", NULL);
     found->fn(&x);
 out:
     bw_arena_release(&x.arena);
@@ -402,12 +464,34 @@ static void log_entry(void *ud, const struct bw_http_log *e)
 
 /* ---- life cycle ------------------------------------------------------------------------ */
 
+static void wake_delivery(void *ud)
+{
+    srv_delivery_wake(ud);
+}
+
+/* The key directory: the option, else the database's directory (a copy to free). */
+static char *key_dir_of(const struct bw_server_options *o)
+{
+    const char *src = o->key_dir, *slash = strrchr(o->db, '/');
+    size_t n = src ? strlen(src) : slash ? (size_t)(slash - o->db) : 1;
+    char *k = bw_malloc(n + 2);
+
+    if (!k)
+        return NULL;
+    memcpy(k, src ? src : slash ? o->db : ".", n);
+    if (!src && slash && n == 0)
+        k[n++] = '/';
+    k[n] = 0;
+    return k;
+}
+
 int bw_server_start(const struct bw_server_options *o, char err[256], bw_server **out)
 {
     struct bw_http_options ho;
     struct bw_diag d;
     bw_server *srv;
     bw_store *probe = NULL;
+    bw_pack *pack = NULL;
     int rc;
 
     *out = NULL;
@@ -422,7 +506,15 @@ int bw_server_start(const struct bw_server_options *o, char err[256], bw_server 
         bw_diag_format(&d, err, 256);
         return BW_ESTORE;
     }
+    rc = bw_store_pack_get(probe, &d, &pack);
     bw_store_close(probe);
+    if (rc) {
+        if (rc == BW_ENOTFOUND)
+            snprintf(err, 256, "%s: the database has no pack; run `bulwark init` first", o->db);
+        else
+            bw_diag_format(&d, err, 256);
+        return rc;
+    }
     /* One seed for jansson's hash tables before any thread parses JSON. */
     json_object_seed(0);
     if (!dummy_hash[0] && bw_password_hash("bulwark-no-such-user", 20, dummy_hash)) {
@@ -431,10 +523,19 @@ int bw_server_start(const struct bw_server_options *o, char err[256], bw_server 
     }
     srv = bw_calloc(1, sizeof *srv);
     if (!srv) {
+        bw_pack_free(pack);
         snprintf(err, 256, "out of memory");
         return BW_ENOMEM;
     }
     srv->o = *o;
+    srv->pack = pack;
+    srv->key_dir = key_dir_of(o);
+    if (!srv->key_dir) {
+        bw_pack_free(pack);
+        bw_free(srv);
+        snprintf(err, 256, "out of memory");
+        return BW_ENOMEM;
+    }
     srv->db = bw_malloc(strlen(o->db) + 1);
     if (!srv->db) {
         bw_free(srv);
@@ -453,6 +554,19 @@ int bw_server_start(const struct bw_server_options *o, char err[256], bw_server 
         }
         srv->own_log = 1;
     }
+    /* The worker first, the hub that wakes it next, both before the first request. */
+    {
+        struct srv_delivery_options dopt = {srv->db, o->delivery_attempts ? o->delivery_attempts : 6,
+                                            o->retry_base ? o->retry_base : 10,
+                                            o->escalate_every ? o->escalate_every : 30,
+                                            o->sync_full};
+        rc = srv_delivery_start(&dopt, err, &srv->delivery);
+        if (!rc)
+            rc = srv_events_start(srv->db, o->sync_full, wake_delivery, srv->delivery, err,
+                                  &srv->events);
+        if (rc)
+            goto fail;
+    }
     memset(&ho, 0, sizeof ho);
     ho.host = o->host ? o->host : "127.0.0.1";
     ho.port = o->port;
@@ -466,9 +580,13 @@ int bw_server_start(const struct bw_server_options *o, char err[256], bw_server 
     *out = srv;
     return BW_OK;
 fail:
+    srv_events_stop(srv->events);
+    srv_delivery_stop(srv->delivery);
     if (srv->own_log)
         fclose(srv->log);
     pthread_mutex_destroy(&srv->lock);
+    bw_pack_free(srv->pack);
+    bw_free(srv->key_dir);
     bw_free(srv->db);
     bw_free(srv);
     return rc;
@@ -487,6 +605,10 @@ void bw_server_stop(bw_server *s)
      * acknowledged was committed before the response was queued, and nothing is
      * writing once the workers are gone. */
     bw_http_stop(s->http, 10000);
+    /* The hub after the workers (routes subscribe to it), the worker after the hub (the
+     * hub wakes it). */
+    srv_events_stop(s->events);
+    srv_delivery_stop(s->delivery);
     for (int i = 0; i < s->nstores; i++) {
         bw_token_checker_free(s->checkers[i]);
         bw_store_close(s->stores[i]);
@@ -496,6 +618,8 @@ void bw_server_stop(bw_server *s)
     else
         fflush(s->log);
     pthread_mutex_destroy(&s->lock);
+    bw_pack_free(s->pack);
+    bw_free(s->key_dir);
     bw_free(s->db);
     bw_free(s);
 }

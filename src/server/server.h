@@ -19,6 +19,7 @@
 
 #include "arena.h"
 #include "http.h"
+#include "pack.h"
 #include "store.h"
 
 #include <jansson.h>
@@ -33,6 +34,12 @@ struct bw_server_options {
     uint16_t port;          /**< 0 for an ephemeral port */
     unsigned threads;       /**< worker threads */
     const char *access_log; /**< file to append the access log to, or NULL for stderr */
+    const char *key_dir;    /**< directory of the CAP signing key (NULL: the database's) */
+    const char *public_url; /**< base URL the public feed links to (NULL: from Host) */
+    unsigned delivery_attempts; /**< webhook attempts before a delivery is dead (0: 6) */
+    unsigned retry_base;    /**< first retry wait in seconds (0: 10; docs/delivery.md) */
+    unsigned escalate_every; /**< seconds between escalation sweeps (0: 30) */
+    int sync_full;          /**< 1: every commit waits for the disk (bw_store_set_durability) */
 };
 
 /** Opens the access log, binds and starts serving. Fills @p err on failure. */
@@ -61,6 +68,10 @@ struct srv_ctx {
     int authed;
     const char *params[SRV_PARAMS_MAX]; /**< the "{...}" segments, in order */
     char *log_user;              /**< the access log's user field (64 bytes) */
+    const bw_pack *pack;         /**< the database's methodology pack (read-only, shared) */
+    const char *key_dir;         /**< where the CAP signing key lives */
+    const char *public_url;      /**< base URL for links in the public feed, or NULL */
+    struct srv_events *events;   /**< the server-sent events hub (events.c) */
 };
 
 /** One row of the router. */
@@ -75,6 +86,9 @@ struct srv_route {
 extern const struct srv_route srv_routes_meta[];
 extern const struct srv_route srv_routes_auth[];
 extern const struct srv_route srv_routes_register[];
+extern const struct srv_route srv_routes_share[];
+extern const struct srv_route srv_routes_public[];
+extern const struct srv_route srv_routes_events[];
 
 /** Calls @p cb for every route of the router, in table order (for `serve --routes`). */
 void srv_routes_each(void (*cb)(void *ud, const struct srv_route *r), void *ud);
@@ -103,8 +117,74 @@ void srv_text(struct srv_ctx *x, int status, const char *content_type, const cha
  */
 json_t *srv_body_object(struct srv_ctx *x, const char *const *allowed);
 
+/**
+ * Checks the request body is JSON a handler may parse itself: 415 unless Content-Type is
+ * application/json, 400 for an empty body or nesting deeper than BW_JSON_DEPTH_MAX. On
+ * failure the error is answered and 0 returned.
+ */
+int srv_body_check(struct srv_ctx *x);
+
+/**
+ * Answers the error in @p d as the right status: 404 for BW_ENOTFOUND, 413 for
+ * BW_ETOOBIG, 403 for BW_EDENIED (the caller's role may not do this), 409 for BW_ESTATE
+ * (the record's state does not allow it), 400 for other bad input, 500 otherwise.
+ */
+void srv_diag(struct srv_ctx *x, int rc, const struct bw_diag *d);
+
 /** The current Unix time. */
 int64_t srv_now(void);
+
+/* ---- the delivery worker (delivery.c) and the events hub (events.c) ----------------- */
+
+/** Most server-sent-event clients at once; 503 beyond. Half of libmicrohttpd's
+ *  connections per address (BW_HTTP_CONN_PER_IP): behind nginx every client comes from
+ *  127.0.0.1, and open streams must leave room for the requests. */
+#define SRV_EVENTS_MAX 128
+
+struct srv_delivery;
+struct srv_events;
+
+/** What the delivery worker is told at start. */
+struct srv_delivery_options {
+    const char *db;            /**< the worker opens its own store handle on it */
+    unsigned attempts;         /**< attempts before dead (1..20) */
+    unsigned retry_base;       /**< first retry wait, seconds */
+    unsigned escalate_every;   /**< seconds between escalation sweeps */
+    int sync_full;             /**< the durability of the worker's writes (bw_store_set_durability) */
+};
+
+/**
+ * Starts the delivery worker: a thread with its own store handle that every second (or
+ * when woken) POSTs the due webhook deliveries and records each result, and every
+ * @p o->escalate_every seconds escalates overdue recipients. Fills @p err on failure.
+ */
+int srv_delivery_start(const struct srv_delivery_options *o, char err[256],
+                       struct srv_delivery **out);
+/** Wakes the worker now (a warning was published). Any thread. Accepts NULL. */
+void srv_delivery_wake(struct srv_delivery *w);
+/** Stops the worker, aborting a request in flight, joins it and frees @p w. Accepts NULL. */
+void srv_delivery_stop(struct srv_delivery *w);
+
+/**
+ * Starts the events hub: a thread with its own store handle that every 500 ms looks for
+ * warnings issued, updated or cancelled since its last look (by this server or any
+ * other process on the database), and sends an event to every subscriber that may read
+ * the warning, plus a heartbeat comment every 15 s. @p wake (may be NULL) is called
+ * with @p wake_ud after each look that found something. @p sync_full is the durability
+ * of its writes (the audit entries of the subscribers' reads).
+ */
+int srv_events_start(const char *db, int sync_full, void (*wake)(void *ud), void *wake_ud,
+                     char err[256], struct srv_events **out);
+/**
+ * Subscribes @p st for the caller whose bearer token hashes
+ * to @p token_hash: the token is checked again before every event and heartbeat, so a
+ * revoked or expired token ends the stream. On BW_OK the hub takes over the caller's
+ * reference to @p st (it releases it when the stream ends); on BW_ETOOBIG (SRV_EVENTS_MAX
+ * streams are open, or the hub is stopping) the caller keeps it. Any thread.
+ */
+int srv_events_subscribe(struct srv_events *ev, bw_http_stream *st, const char *token_hash);
+/** Ends every stream, stops and joins the hub and frees @p ev. Accepts NULL. */
+void srv_events_stop(struct srv_events *ev);
 
 /** A constant-cost argon2id hash to verify against when the user does not exist. */
 const char *srv_dummy_hash(void);

@@ -6,7 +6,9 @@
  * caller's transaction. Reads go by the (run, risk DESC) index, so the top of a
  * register of millions of rows comes back at once. Rank comparison between runs uses
  * window functions (RANK over risk) and a FULL OUTER JOIN, both in the SQLite Debian 12
- * ships (3.40). Part of the SQLite back end: helpers from store_internal.h.
+ * ships (3.40). Saving a run appends one audit entry (store_audit.c) when its header is
+ * written, in the caller's transaction, whatever the number of rows. Part of the SQLite
+ * back end: helpers from store_internal.h.
  */
 #include "store.h"
 #include "store_internal.h"
@@ -16,6 +18,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 int bw_store_assess_save(bw_store *s, struct bw_assess_run *run, const struct bw_risk_row *rows,
@@ -55,6 +58,18 @@ int bw_store_assess_save(bw_store *s, struct bw_assess_run *run, const struct bw
     if (rc)
         return rc;
     run->id = sqlite3_last_insert_rowid(db);
+    {
+        char object[24], seed[24];
+        snprintf(object, sizeof object, "%lld", (long long)run->id);
+        snprintf(seed, sizeof seed, "%llu", (unsigned long long)run->seed);
+        rc = bw__audit_log(s, d, "assess.run", "assess_run", object,
+                           "sites=i threats=i trials=i seed=s date=s cascade=b inputs_hash=s "
+                           "pack_version=s",
+                           run->sites, run->threats, run->trials, seed, run->date, run->cascade,
+                           run->inputs_hash, run->pack_version);
+        if (rc)
+            return rc;
+    }
 rows:
     if (n == 0)
         return BW_OK;

@@ -7,8 +7,10 @@
  * an indicator adds a row, and the current answer is the row with the highest id for
  * that (assessment, indicator), so the history of every answer is kept. Every write runs
  * in its own bw_store_begin/commit, which nests as a savepoint inside a caller's
- * transaction (an import, the demo). Part of the SQLite back end: it shares the handle
- * and helpers of store_internal.h.
+ * transaction (the demo), with its audit entry (store_audit.c) in the same level; an
+ * answer file is one entry for the whole file (bw_store_fw_answers_import), not one per
+ * answer. Part of the SQLite back end: it shares the handle and helpers of
+ * store_internal.h.
  */
 #include "store.h"
 #include "store_internal.h"
@@ -18,27 +20,74 @@
 
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
-/* Steps @p q once inside its own transaction level; BW_OK or the error in @p d. */
-static int write_one(bw_store *s, sqlite3_stmt *q, struct bw_diag *d, const char *what)
+/* What a write appends to the audit log once its row is in (NULL: nothing). */
+struct audit_after {
+    int (*fn)(bw_store *s, const struct audit_after *x, struct bw_diag *d);
+    const char *cycle, *pack_version;
+    int64_t assessment, *id;
+    const struct bw_fw_answer *answer;
+};
+
+/* Steps @p q once inside its own transaction level, then appends @p after's audit entry
+ * in the same level; BW_OK or the error in @p d. */
+static int write_one(bw_store *s, sqlite3_stmt *q, struct bw_diag *d, const char *what,
+                     const struct audit_after *after)
 {
-    int step;
+    int step, rc = BW_OK;
 
     if (bw_store_begin(s))
         return bw_sq_error(s, d, "starting a transaction");
     step = sqlite3_step(q);
-    if (step != SQLITE_DONE) {
-        int rc = bw_sq_error(s, d, what);
+    if (step != SQLITE_DONE)
+        rc = bw_sq_error(s, d, what);
+    if (!rc && after)
+        rc = after->fn(s, after, d);
+    if (rc) {
         bw_store_rollback(s);
         return rc;
     }
     if (bw_store_commit(s)) {
-        int rc = bw_sq_error(s, d, "committing");
+        rc = bw_sq_error(s, d, "committing");
         bw_store_rollback(s);
         return rc;
     }
     return BW_OK;
+}
+
+/* The cycle of assessment @p id into @p out (size @p n); "" when there is none. */
+static void cycle_of(bw_store *s, int64_t id, char *out, size_t n)
+{
+    sqlite3_stmt *q;
+    const char *v;
+
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(bw_sq_db(s), "SELECT cycle FROM fw_assessment WHERE id=?1", -1, &q,
+                           NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_int64(q, 1, id);
+    if (sqlite3_step(q) == SQLITE_ROW && (v = bw_sq_col_text(q, 0)))
+        snprintf(out, n, "%s", v);
+    sqlite3_finalize(q);
+}
+
+static int audit_new(bw_store *s, const struct audit_after *x, struct bw_diag *d)
+{
+    /* The id first: the audit entry's insert moves the last rowid. */
+    *x->id = sqlite3_last_insert_rowid(bw_sq_db(s));
+    return bw__audit_log(s, d, "framework.new", "framework", x->cycle, "id=i pack_version=s",
+                         *x->id, x->pack_version);
+}
+
+static int audit_answer(bw_store *s, const struct audit_after *x, struct bw_diag *d)
+{
+    char cycle[160];
+    cycle_of(s, x->assessment, cycle, sizeof cycle);
+    return bw__audit_log(s, d, "framework.answer", "framework", cycle,
+                         "indicator=s level=i date=s assessor=s", x->answer->indicator,
+                         (int64_t)x->answer->level, x->answer->date, x->answer->assessor);
 }
 
 int bw_store_fw_new(bw_store *s, const char *cycle, const char *pack_version, int64_t *id,
@@ -68,10 +117,12 @@ int bw_store_fw_new(bw_store *s, const char *cycle, const char *pack_version, in
         return bw_sq_error(s, d, "preparing the assessment write");
     bw_sq_bind_text(q, 1, cycle);
     bw_sq_bind_text(q, 2, pack_version ? pack_version : "");
-    rc = write_one(s, q, d, "writing the assessment");
+    {
+        const struct audit_after after = {audit_new, cycle, pack_version ? pack_version : "",
+                                          0, id, NULL};
+        rc = write_one(s, q, d, "writing the assessment", &after);
+    }
     sqlite3_finalize(q);
-    if (!rc)
-        *id = sqlite3_last_insert_rowid(bw_sq_db(s));
     return rc;
 }
 
@@ -148,9 +199,11 @@ int bw_store_fw_each(bw_store *s, int (*cb)(void *ud, const struct bw_fw_assessm
     return bw_sq_each_row(s, "SELECT " FW_COLS "ORDER BY f.id", NULL, -1, each_row, &c);
 }
 
-int bw_store_fw_answer_add(bw_store *s, int64_t id, const struct bw_fw_answer *a,
-                           struct bw_diag *d)
+/* Appends one answer; with @p audit its own audit entry (an import writes one for all). */
+static int answer_add(bw_store *s, int64_t id, const struct bw_fw_answer *a, int audit,
+                      struct bw_diag *d)
 {
+    const struct audit_after after = {audit_answer, NULL, NULL, id, NULL, a};
     sqlite3_stmt *q;
     int rc;
 
@@ -167,8 +220,37 @@ int bw_store_fw_answer_add(bw_store *s, int64_t id, const struct bw_fw_answer *a
     bw_sq_bind_text(q, 5, a->files);
     bw_sq_bind_text(q, 6, a->assessor);
     bw_sq_bind_text(q, 7, a->date);
-    rc = write_one(s, q, d, "writing the answer");
+    rc = write_one(s, q, d, "writing the answer", audit ? &after : NULL);
     sqlite3_finalize(q);
+    return rc;
+}
+
+int bw_store_fw_answer_add(bw_store *s, int64_t id, const struct bw_fw_answer *a,
+                           struct bw_diag *d)
+{
+    return answer_add(s, id, a, 1, d);
+}
+
+int bw_store_fw_answers_import(bw_store *s, int64_t id, const struct bw_fw_answer *a, size_t n,
+                               const char *file, struct bw_diag *d)
+{
+    char cycle[160];
+    size_t i;
+    int rc;
+
+    if (bw_store_begin(s))
+        return bw_sq_error(s, d, "starting a transaction");
+    for (i = 0, rc = BW_OK; i < n && !rc; i++)
+        rc = answer_add(s, id, &a[i], 0, d);
+    if (!rc) {
+        cycle_of(s, id, cycle, sizeof cycle);
+        rc = bw__audit_log(s, d, "framework.import", "framework", cycle, "file=s answers=i",
+                           file, (int64_t)n);
+    }
+    if (!rc && bw_store_commit(s))
+        rc = bw_sq_error(s, d, "committing the answers");
+    if (rc)
+        bw_store_rollback(s);
     return rc;
 }
 

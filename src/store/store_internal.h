@@ -32,6 +32,15 @@ void bw_sq_bind_opt_i64(sqlite3_stmt *q, int i, int64_t v);
 const char *bw_sq_col_text(sqlite3_stmt *q, int i);
 /** Column @p i as an integer, or -1 for SQL NULL. */
 int64_t bw_sq_col_opt_i64(sqlite3_stmt *q, int i);
+/**
+ * A prepared statement for @p sql kept on the handle (reset, bindings cleared), prepared
+ * on first use; NULL when it does not prepare. Give it back with bw_sq_release (which
+ * resets it, ending its read) instead of finalizing it; a statement is in use by one
+ * caller at a time. For the statements of hot paths (the server's reads and writes).
+ */
+sqlite3_stmt *bw_sq_cached(bw_store *s, const char *sql);
+/** Ends the use of a statement from bw_sq_cached (finalizes one it did not cache). */
+void bw_sq_release(bw_store *s, sqlite3_stmt *q);
 /** Runs SQL without results; BW_OK or BW_ESTORE. */
 int bw_sq_exec(bw_store *s, const char *sql);
 /** BW_OK when @p step is SQLITE_DONE, else BW_ESTORE. */
@@ -47,4 +56,30 @@ const char *bw_sq_dup(struct bw_arena *a, const char *s, int *oom);
  */
 int bw_sq_each_row(bw_store *s, const char *sql, const char *arg, int64_t iarg,
                    int (*row)(sqlite3_stmt *q, void *ctx), void *ctx);
+
+/* ---- the audit log (store_audit.c; the actor lives on the handle, store_sqlite.c) ---- */
+
+struct bw_audit_stmts;
+/** The handle's actor ("system" until bw_store_set_actor) and, in *org, its
+ *  organisation or NULL. Borrowed from the handle until the next bw_store_set_actor. */
+const char *bw_sq_actor(bw_store *s, const char **org);
+/** Where the handle keeps the audit log's prepared statements (store_audit.c fills it). */
+struct bw_audit_stmts **bw_sq_audit_slot(bw_store *s);
+/** Finalises and frees what bw_sq_audit_slot holds (bw_store_close). Accepts NULL. */
+void bw__audit_stmts_free(struct bw_audit_stmts *a);
+/**
+ * Appends an audit entry whose detail is a JSON object built from @p spec, a
+ * space-separated list of "key=T" with T one of s (const char *, NULL gives null),
+ * i (int64_t), b (int, a boolean) or f (double, null when not finite), each taking
+ * one argument in order; @p spec NULL or "" gives no detail. Writes inside the current
+ * transaction level, as bw_store_audit_append. For the store's own write functions.
+ */
+int bw__audit_log(bw_store *s, struct bw_diag *d, const char *action, const char *kind,
+                  const char *object, const char *spec, ...);
+/**
+ * Calls @p row for the id (column 0) of every site that a note @p who may read is about:
+ * a site detail shared with the caller makes the site visible to it (store_share.c).
+ */
+int bw_sq_shared_sites(bw_store *s, const struct bw_principal *who,
+                       int (*row)(sqlite3_stmt *q, void *ctx), void *ctx);
 #endif

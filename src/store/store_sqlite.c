@@ -33,7 +33,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
+
+/* Most statements bw_sq_cached keeps per handle. */
+#define STMT_CACHE_MAX 96
+
+/*
+ * One writer at a time within the process. SQLite serialises writers itself, but a
+ * writer that finds the database locked sleeps in its busy handler (1 to 100 ms at a
+ * time), which under a server's concurrent writes costs far more than the writes; the
+ * threads of one process therefore queue here, in order, without sleeping. Other
+ * processes (the CLI beside a running server) still meet SQLite's lock and busy timeout.
+ * Held from the outermost bw_store_begin to its commit or rollback; one thread uses one
+ * handle at a time (store.h), so it is never taken twice by one thread.
+ */
+static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
 
 enum stmt_id {
     ST_SITE_INSERT,
@@ -97,9 +112,16 @@ struct bw_store {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     int in_tx;
+    /* Statements of bw_sq_cached, by SQL text; replaced round-robin when full. */
+    struct { char *sql; sqlite3_stmt *q; } cache[STMT_CACHE_MAX];
+    int ncache, cache_next;
     /* R*Tree entries of the innermost open transaction level, not yet written. */
     struct rtree_pending *pend;
     size_t npend, cappend;
+    /* Who writes are attributed to (bw_store_set_actor; NULL: "system") and the audit
+     * log's statements, prepared once per handle (store_audit.c). */
+    char *actor, *actor_org;
+    struct bw_audit_stmts *audit;
 };
 
 static int rtree_flush(bw_store *s);
@@ -155,6 +177,36 @@ int64_t bw_sq_col_opt_i64(sqlite3_stmt *q, int i)
 int bw_sq_exec(bw_store *s, const char *sql)
 {
     return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? BW_OK : BW_ESTORE;
+}
+
+/* ---- the actor of the audit log (store_audit.c) ----------------------------------- */
+
+int bw_store_set_actor(bw_store *s, const char *actor, const char *org)
+{
+    char *a = NULL, *o = NULL;
+
+    if (actor && !(a = bw_strndup(actor, strlen(actor))))
+        return BW_ENOMEM;
+    if (org && !(o = bw_strndup(org, strlen(org)))) {
+        bw_free(a);
+        return BW_ENOMEM;
+    }
+    bw_free(s->actor);
+    bw_free(s->actor_org);
+    s->actor = a;
+    s->actor_org = o;
+    return BW_OK;
+}
+
+const char *bw_sq_actor(bw_store *s, const char **org)
+{
+    *org = s->actor_org;
+    return s->actor ? s->actor : "system";
+}
+
+struct bw_audit_stmts **bw_sq_audit_slot(bw_store *s)
+{
+    return &s->audit;
 }
 
 /* ---- open, migrate, close --------------------------------------------------------- */
@@ -232,6 +284,11 @@ fail:
     return rc;
 }
 
+int bw_store_set_durability(bw_store *s, int full)
+{
+    return bw_sq_exec(s, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+}
+
 void bw_store_close(bw_store *s)
 {
     if (!s)
@@ -240,6 +297,13 @@ void bw_store_close(bw_store *s)
         bw_store_rollback(s);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
+    for (int i = 0; i < s->ncache; i++) {
+        sqlite3_finalize(s->cache[i].q);
+        bw_free(s->cache[i].sql);
+    }
+    bw__audit_stmts_free(s->audit);
+    bw_free(s->actor);
+    bw_free(s->actor_org);
     bw_free(s->pend);
     if (s->db) {
         /* Fold the WAL back into the main file so the database is one file at rest. */
@@ -256,8 +320,11 @@ int bw_store_begin(bw_store *s)
     char sql[48];
 
     if (s->in_tx == 0) {
-        if (bw_sq_exec(s, "BEGIN IMMEDIATE"))
+        pthread_mutex_lock(&writer);
+        if (bw_sq_exec(s, "BEGIN IMMEDIATE")) {
+            pthread_mutex_unlock(&writer);
             return BW_ESTORE;
+        }
     } else {
         /* Pending R*Tree entries always belong to the innermost level. */
         if (rtree_flush(s))
@@ -282,7 +349,8 @@ int bw_store_commit(bw_store *s)
         snprintf(sql, sizeof sql, "RELEASE bw%d", s->in_tx - 1);
     if (bw_sq_exec(s, sql))
         return BW_ESTORE;
-    s->in_tx--;
+    if (--s->in_tx == 0)
+        pthread_mutex_unlock(&writer);
     return BW_OK;
 }
 
@@ -301,7 +369,51 @@ void bw_store_rollback(bw_store *s)
         snprintf(sql, sizeof sql, "RELEASE bw%d", s->in_tx - 1);
         bw_sq_exec(s, sql);
     }
-    s->in_tx--;
+    if (--s->in_tx == 0)
+        pthread_mutex_unlock(&writer);
+}
+
+sqlite3_stmt *bw_sq_cached(bw_store *s, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    char *copy;
+    int slot;
+
+    for (int i = 0; i < s->ncache; i++)
+        if (strcmp(s->cache[i].sql, sql) == 0) {
+            sqlite3_reset(s->cache[i].q);
+            sqlite3_clear_bindings(s->cache[i].q);
+            return s->cache[i].q;
+        }
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q, NULL) != SQLITE_OK)
+        return NULL;
+    copy = bw_malloc(strlen(sql) + 1);
+    if (!copy)
+        return q; /* uncached: bw_sq_release finalizes what it does not know */
+    memcpy(copy, sql, strlen(sql) + 1);
+    if (s->ncache < STMT_CACHE_MAX) {
+        slot = s->ncache++;
+    } else {
+        slot = s->cache_next;
+        s->cache_next = (s->cache_next + 1) % STMT_CACHE_MAX;
+        sqlite3_finalize(s->cache[slot].q);
+        bw_free(s->cache[slot].sql);
+    }
+    s->cache[slot].sql = copy;
+    s->cache[slot].q = q;
+    return q;
+}
+
+void bw_sq_release(bw_store *s, sqlite3_stmt *q)
+{
+    if (!q)
+        return;
+    for (int i = 0; i < s->ncache; i++)
+        if (s->cache[i].q == q) {
+            sqlite3_reset(q);
+            return;
+        }
+    sqlite3_finalize(q);
 }
 
 /* ---- pack ------------------------------------------------------------------------- */
@@ -323,7 +435,27 @@ static int meta_put(bw_store *s, const char *key, const char *value)
 
 int bw_store_pack_set(bw_store *s, const char *bundle)
 {
-    return meta_put(s, "pack", bundle);
+    sqlite3_stmt *q = NULL;
+    int rc = bw_store_begin(s), same = 0;
+
+    if (rc)
+        return rc;
+    /* Storing the pack already there changes nothing, and is neither written nor
+     * audited (`bulwark init` on an initialised database). */
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='pack'", -1, &q, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW && bw_sq_col_text(q, 0))
+        same = strcmp(bw_sq_col_text(q, 0), bundle) == 0;
+    sqlite3_finalize(q);
+    rc = same ? BW_OK : meta_put(s, "pack", bundle);
+    if (!rc && !same)
+        rc = bw__audit_log(s, NULL, "pack.set", "pack", NULL, "bytes=i",
+                           (int64_t)strlen(bundle));
+    if (!rc)
+        rc = bw_store_commit(s);
+    if (rc)
+        bw_store_rollback(s);
+    return rc;
 }
 
 int bw_store_pack_get(bw_store *s, struct bw_diag *d, bw_pack **out)
@@ -1247,6 +1379,14 @@ int bw_store_designation_save(bw_store *s, struct bw_designation_run *run,
         rc = bw_sq_step_done(sqlite3_step(q));
     }
     sqlite3_finalize(q);
+    if (!rc) {
+        char object[24];
+        snprintf(object, sizeof object, "%lld", (long long)run->id);
+        rc = bw__audit_log(s, NULL, "designation.run", "designation_run", object,
+                           "sites_considered=i designated=i criteria_version=s pack_version=s",
+                           run->sites_considered, run->designated, run->criteria_version,
+                           run->pack_version);
+    }
     return rc;
 }
 

@@ -7,8 +7,9 @@
  * well-defined) and the schema's triggers refuse any UPDATE or DELETE. Site measures
  * are one row per (site, measure), replaced by a put and removed by rm. Every write runs
  * in its own bw_store_begin/commit, which nests as a savepoint inside a caller's
- * transaction (the demo). Part of the SQLite back end: it shares the handle and helpers
- * of store_internal.h.
+ * transaction (the demo), and appends its audit entry (store_audit.c) in that same level,
+ * so the entry exists exactly when the write does. Part of the SQLite back end: it shares
+ * the handle and helpers of store_internal.h.
  */
 #include "store.h"
 #include "store_internal.h"
@@ -20,25 +21,41 @@
 
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- threat levels --------------------------------------------------------------- */
 
-/* Runs @p q to completion inside its own transaction level. */
-static int write_one(bw_store *s, sqlite3_stmt *q, struct bw_diag *d, const char *what)
+/* Runs @p q to completion inside its own transaction level, with the audit entry of
+ * the write of measure @p m (@p rm: its removal, BW_ENOTFOUND when nothing was there). */
+static int write_one(bw_store *s, sqlite3_stmt *q, const struct bw_site_measure *m, int rm,
+                     struct bw_diag *d, const char *what)
 {
-    int step;
+    int step, rc;
 
     if (bw_store_begin(s))
         return bw_sq_error(s, d, "starting a transaction");
     step = sqlite3_step(q);
     if (step != SQLITE_DONE && step != SQLITE_ROW) {
-        int rc = bw_sq_error(s, d, what);
+        rc = bw_sq_error(s, d, what);
+        bw_store_rollback(s);
+        return rc;
+    }
+    if (rm && sqlite3_changes(bw_sq_db(s)) == 0)
+        rc = bw_diag_set(d, BW_ENOTFOUND, "measure", "site '%s' has no measure '%s'", m->site,
+                         m->measure);
+    else if (rm)
+        rc = bw__audit_log(s, d, "measure.rm", "site", m->site, "measure=s", m->measure);
+    else
+        rc = bw__audit_log(s, d, "measure.add", "site", m->site,
+                           "measure=s quality=f planned=b date=s", m->measure, m->quality,
+                           m->planned, m->date);
+    if (rc) {
         bw_store_rollback(s);
         return rc;
     }
     if (bw_store_commit(s)) {
-        int rc = bw_sq_error(s, d, "committing");
+        rc = bw_sq_error(s, d, "committing");
         bw_store_rollback(s);
         return rc;
     }
@@ -49,6 +66,7 @@ int bw_store_threat_level_add(bw_store *s, struct bw_threat_level *e, struct bw_
                               struct bw_diag *d)
 {
     sqlite3_stmt *q = NULL;
+    char valid_from[32];
     int rc, oom = 0;
 
     /* The row is written and read back in one statement, so the stamp the database
@@ -77,6 +95,8 @@ int bw_store_threat_level_add(bw_store *s, struct bw_threat_level *e, struct bw_
         goto fail;
     }
     e->id = sqlite3_column_int64(q, 0);
+    snprintf(valid_from, sizeof valid_from, "%s",
+             bw_sq_col_text(q, 1) ? bw_sq_col_text(q, 1) : "");
     if (!e->valid_from && a)
         e->valid_from = bw_sq_dup(a, bw_sq_col_text(q, 1), &oom);
     if (!e->set_at && a)
@@ -89,6 +109,16 @@ int bw_store_threat_level_add(bw_store *s, struct bw_threat_level *e, struct bw_
         rc = bw_sq_error(s, d, "writing the threat level");
         goto fail;
     }
+    {
+        char object[24];
+        snprintf(object, sizeof object, "%lld", (long long)e->id);
+        rc = bw__audit_log(s, d, "threat_level.set", "threat_level", object,
+                           "threat=s level=s region=s sector=s valid_from=s valid_to=s",
+                           e->threat, e->level, e->region, e->sector, valid_from,
+                           e->valid_to);
+    }
+    if (rc)
+        goto fail;
     sqlite3_finalize(q);
     if (bw_store_commit(s)) {
         rc = bw_sq_error(s, d, "committing the threat level");
@@ -189,7 +219,7 @@ int bw_store_site_measure_put(bw_store *s, const struct bw_site_measure *m, stru
     sqlite3_bind_int(q, 4, m->planned ? 1 : 0);
     bw_sq_bind_text(q, 5, m->date);
     bw_sq_bind_text(q, 6, m->note);
-    rc = write_one(s, q, d, "writing the site measure");
+    rc = write_one(s, q, m, 0, d, "writing the site measure");
     sqlite3_finalize(q);
     return rc;
 }
@@ -208,11 +238,11 @@ int bw_store_site_measure_rm(bw_store *s, const char *site_id, const char *measu
         return bw_sq_error(s, d, "preparing the site-measure removal");
     sqlite3_bind_int64(q, 1, site);
     bw_sq_bind_text(q, 2, measure);
-    rc = write_one(s, q, d, "removing the site measure");
+    {
+        const struct bw_site_measure m = {.site = site_id, .measure = measure};
+        rc = write_one(s, q, &m, 1, d, "removing the site measure");
+    }
     sqlite3_finalize(q);
-    if (!rc && sqlite3_changes(bw_sq_db(s)) == 0)
-        rc = bw_diag_set(d, BW_ENOTFOUND, "measure", "site '%s' has no measure '%s'", site_id,
-                         measure);
     return rc;
 }
 

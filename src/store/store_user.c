@@ -7,7 +7,8 @@
  * one query, so a token check is a single indexed read. Times are compared as ISO 8601
  * UTC text made by SQLite's strftime, which orders as time does. The visibility rules
  * of bw_store_sites_visible_each live here, below every caller, so that the server's
- * routes cannot forget them; the TLP policy will extend the same functions. Part of the
+ * routes cannot forget them; sites shared through notes come from store_share.c's TLP
+ * predicate (bw_sq_shared_sites). Part of the
  * SQLite back end: helpers from store_internal.h. Thread-safety: one handle per thread.
  */
 #include "store.h"
@@ -31,6 +32,22 @@ static sqlite3_stmt *prep(bw_store *s, const char *sql)
     if (sqlite3_prepare_v2(bw_sq_db(s), sql, -1, &q, NULL) != SQLITE_OK)
         return NULL;
     return q;
+}
+
+/* The one text value @p sql returns for ?1 = @p id, copied into @p out (size @p n);
+ * "" when there is no row. */
+static void text_by_id(bw_store *s, const char *sql, int64_t id, char *out, size_t n)
+{
+    sqlite3_stmt *q = prep(s, sql);
+    const char *v;
+
+    out[0] = '\0';
+    if (!q)
+        return;
+    sqlite3_bind_int64(q, 1, id);
+    if (sqlite3_step(q) == SQLITE_ROW && (v = bw_sq_col_text(q, 0)))
+        snprintf(out, n, "%s", v);
+    sqlite3_finalize(q);
 }
 
 int bw_store_ping(bw_store *s)
@@ -68,16 +85,25 @@ int bw_store_user_add(bw_store *s, struct bw_user *u, struct bw_diag *d)
     bw_sq_bind_text(q, 2, u->org);
     bw_sq_bind_text(q, 3, bw_role_name(u->role));
     bw_sq_bind_text(q, 4, u->password_hash);
+    if (bw_store_begin(s)) {
+        sqlite3_finalize(q);
+        return bw_sq_error(s, d, "adding the user");
+    }
     step = sqlite3_step(q);
     if (step == SQLITE_DONE) {
         u->id = sqlite3_last_insert_rowid(bw_sq_db(s));
-        rc = BW_OK;
+        rc = bw__audit_log(s, d, "user.add", "user", u->name, "org=s role=s", u->org,
+                           bw_role_name(u->role));
     } else if (sqlite3_extended_errcode(bw_sq_db(s)) == SQLITE_CONSTRAINT_UNIQUE) {
         rc = bw_diag_set(d, BW_EEXIST, "name", "a user '%s' already exists", u->name);
     } else {
         rc = bw_sq_error(s, d, "adding the user");
     }
     sqlite3_finalize(q);
+    if (!rc && bw_store_commit(s))
+        rc = bw_sq_error(s, d, "adding the user");
+    if (rc)
+        bw_store_rollback(s);
     return rc;
 }
 
@@ -174,6 +200,9 @@ int bw_store_user_disable(bw_store *s, const char *name, struct bw_diag *d)
     sqlite3_finalize(q);
     if (rc)
         rc = bw_sq_error(s, d, "revoking the user's tokens");
+    else
+        rc = bw__audit_log(s, d, "user.disable", "user", name, "tokens_revoked=i",
+                           (int64_t)sqlite3_changes(bw_sq_db(s)));
 out:
     if (rc) {
         bw_store_rollback(s);
@@ -186,14 +215,28 @@ out:
 int bw_store_user_set_password_hash(bw_store *s, int64_t id, const char *hash)
 {
     sqlite3_stmt *q = prep(s, "UPDATE user SET password_hash=?2 WHERE id=?1");
+    char name[256];
     int rc;
 
     if (!q)
         return BW_ESTORE;
+    if (bw_store_begin(s)) {
+        sqlite3_finalize(q);
+        return BW_ESTORE;
+    }
     sqlite3_bind_int64(q, 1, id);
     bw_sq_bind_text(q, 2, hash);
     rc = bw_sq_step_done(sqlite3_step(q));
     sqlite3_finalize(q);
+    /* The entry names the account, never the hash. */
+    if (!rc && sqlite3_changes(bw_sq_db(s)) > 0) {
+        text_by_id(s, "SELECT name FROM user WHERE id=?1", id, name, sizeof name);
+        rc = bw__audit_log(s, NULL, "user.password", "user", name, "id=i", id);
+    }
+    if (!rc)
+        rc = bw_store_commit(s);
+    if (rc)
+        bw_store_rollback(s);
     return rc;
 }
 
@@ -205,10 +248,15 @@ int bw_store_token_add(bw_store *s, int64_t user_id, const char *kind, const cha
     sqlite3_stmt *q = prep(s, "INSERT INTO token(hash,user,kind,created,expires) "
                               "VALUES(?1,?2,?3," NOW_SQL ",strftime('%Y-%m-%dT%H:%M:%SZ',"
                               "'now','+'||?4||' seconds')) RETURNING id,expires");
+    char name[256], object[24];
     int rc = BW_ESTORE;
 
     if (!q)
         return bw_sq_error(s, d, "storing the token");
+    if (bw_store_begin(s)) {
+        sqlite3_finalize(q);
+        return bw_sq_error(s, d, "storing the token");
+    }
     bw_sq_bind_text(q, 1, hash);
     sqlite3_bind_int64(q, 2, user_id);
     bw_sq_bind_text(q, 3, kind);
@@ -224,6 +272,17 @@ int bw_store_token_add(bw_store *s, int64_t user_id, const char *kind, const cha
     if (rc)
         rc = bw_sq_error(s, d, "storing the token");
     sqlite3_finalize(q);
+    /* A login is a new session token: the entry names the user, never the token. */
+    if (!rc) {
+        text_by_id(s, "SELECT name FROM user WHERE id=?1", user_id, name, sizeof name);
+        snprintf(object, sizeof object, "%lld", (long long)*id);
+        rc = bw__audit_log(s, d, "token.add", "token", object, "user=s kind=s expires=s",
+                           name, kind, expires);
+    }
+    if (!rc && bw_store_commit(s))
+        rc = bw_sq_error(s, d, "storing the token");
+    if (rc)
+        bw_store_rollback(s);
     return rc;
 }
 
@@ -303,15 +362,30 @@ int bw_store_token_revoke(bw_store *s, int64_t id)
 {
     sqlite3_stmt *q = prep(s, "UPDATE token SET revoked=" NOW_SQL
                               " WHERE id=?1 AND revoked IS NULL");
+    char name[256], object[24];
     int rc;
 
     if (!q)
         return BW_ESTORE;
+    if (bw_store_begin(s)) {
+        sqlite3_finalize(q);
+        return BW_ESTORE;
+    }
     sqlite3_bind_int64(q, 1, id);
     rc = bw_sq_step_done(sqlite3_step(q));
     sqlite3_finalize(q);
     if (!rc && sqlite3_changes(bw_sq_db(s)) == 0)
         rc = BW_ENOTFOUND;
+    if (!rc) {
+        text_by_id(s, "SELECT u.name FROM token t JOIN user u ON u.id=t.user WHERE t.id=?1",
+                   id, name, sizeof name);
+        snprintf(object, sizeof object, "%lld", (long long)id);
+        rc = bw__audit_log(s, NULL, "token.revoke", "token", object, "user=s", name);
+    }
+    if (!rc)
+        rc = bw_store_commit(s);
+    if (rc)
+        bw_store_rollback(s);
     return rc;
 }
 
@@ -419,24 +493,32 @@ static int id_set_has(const struct id_set *set, const char *id)
     return set->n && bsearch(&id, set->ids, set->n, sizeof *set->ids, cmp_id) != NULL;
 }
 
-static int load_role_sites(bw_store *s, const char *org, struct id_set *set)
+/* The sites @p who sees besides its own: those where a responder's organisation holds a
+ * role, and those a note shared with the caller is about; sorted for id_set_has. */
+static int load_extra_sites(bw_store *s, const struct bw_principal *who, struct id_set *set)
 {
-    /* The ORDER BY matches strcmp for the ASCII ids the register holds (BINARY
-     * collation compares bytes as memcmp does). */
-    return bw_sq_each_row(s, "SELECT DISTINCT s.id FROM role r JOIN site s ON s.rowid=r.site "
-                             "WHERE r.org=?1 ORDER BY s.id",
-                          org, -1, add_id, set);
+    int rc = BW_OK;
+
+    if (who->role == BW_ROLE_RESPONDER)
+        rc = bw_sq_each_row(s, "SELECT DISTINCT s.id FROM role r JOIN site s ON "
+                               "s.rowid=r.site WHERE r.org=?1",
+                            who->org, -1, add_id, set);
+    if (!rc)
+        rc = bw_sq_shared_sites(s, who, add_id, set);
+    if (!rc && set->n)
+        qsort(set->ids, set->n, sizeof *set->ids, cmp_id);
+    return rc;
 }
 
-/* May @p who see @p site? @p roles holds the sites of a responder's organisation. */
+/* May @p who see @p site? @p extra holds the further sites of load_extra_sites. */
 static int may_see(const struct bw_principal *who, const struct bw_site *site,
-                   const struct id_set *roles)
+                   const struct id_set *extra)
 {
     if (bw_role_is_authority(who->role))
         return 1;
     if (site->operator_id && who->org && strcmp(site->operator_id, who->org) == 0)
         return 1;
-    return who->role == BW_ROLE_RESPONDER && id_set_has(roles, site->id);
+    return id_set_has(extra, site->id);
 }
 
 struct visible_ctx {
@@ -461,8 +543,8 @@ int bw_store_sites_visible_each(bw_store *s, const struct bw_principal *who, bw_
 
     if (!who || who->role < 0 || who->role >= BW_ROLE_COUNT)
         return BW_EINVAL;
-    if (who->role == BW_ROLE_RESPONDER)
-        rc = load_role_sites(s, who->org, &roles);
+    if (!bw_role_is_authority(who->role))
+        rc = load_extra_sites(s, who, &roles);
     if (!rc)
         rc = bw_store_sites_each(s, NULL, visible_site, &x);
     id_set_release(&roles);
@@ -478,8 +560,8 @@ int bw_store_site_visible_get(bw_store *s, const struct bw_principal *who, const
     if (!who || who->role < 0 || who->role >= BW_ROLE_COUNT)
         return BW_EINVAL;
     rc = bw_store_site_get(s, id, a, out);
-    if (!rc && who->role == BW_ROLE_RESPONDER)
-        rc = load_role_sites(s, who->org, &roles);
+    if (!rc && !bw_role_is_authority(who->role))
+        rc = load_extra_sites(s, who, &roles);
     /* A site the caller may not see is reported as absent: its existence is itself
      * information. */
     if (!rc && !may_see(who, out, &roles))

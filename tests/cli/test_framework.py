@@ -251,10 +251,28 @@ class TestComputed(FrameworkCase):
         ])
         threats_f = f[2]
         self.assertEqual((threats_f["count"], threats_f["of"]), (len(unmeasured), len(threats)))
-        self.assertEqual(threats_f["threats"], unmeasured[:10])
+        # Every id behind a figure is kept (the text shows the first 5 and "and K more").
+        self.assertEqual(threats_f["threats"], unmeasured)
+        self.assertNotIn("sites", threats_f)
         self.assertIsNone(threats_f["level"])
         self.assertEqual((f[1]["count"], f[1]["of"]), (2, 5))
         self.assertNotIn("threats", f[1])
+        # The sites behind each figure, worked out in tests/data/cli/framework/README.md:
+        # designated f-church, f-museum, f-hall, of which f-hall is not in the run; no
+        # 24/7 contact: f-church (operator without a phone), f-sub (no operator); soft
+        # targets f-cafe, f-church, f-hall, f-museum without each plan in place.
+        sites = {x["computed"]: x.get("sites") for x in f if x.get("computed")}
+        self.assertEqual(sites, {
+            "designated-assessed": ["f-hall"],
+            "sites-no-contact": ["f-church", "f-sub"],
+            "threats-unmeasured": None,
+            "soft-plan-evacuation": ["f-hall", "f-museum"],
+            "soft-plan-invacuation": ["f-cafe", "f-church", "f-hall", "f-museum"],
+            "soft-plan-lockdown": ["f-cafe", "f-church", "f-hall", "f-museum"],
+            "soft-plan-communication": ["f-cafe", "f-church", "f-hall", "f-museum"],
+        })
+        self.assertEqual(by["sites-no-contact"]["sites"], ["f-church", "f-sub"])
+        self.assertEqual(by["threats-unmeasured"]["threats"], unmeasured)
         self.assertEqual((f[7]["level"], f[7]["target"], f[7]["area"]), (2, 3, "A9"))
         self.assertEqual(f[8]["text"], "crisis management training")
         self.assertIn("evacuation, invacuation, lockdown", f[9]["text"])
@@ -262,6 +280,14 @@ class TestComputed(FrameworkCase):
         self.assertIn("7 vulnerabilities, 1 gaps, 1 technical-assistance needs, "
                       "1 recommendations, 0 good practices", text)
         self.assertIn("medium   gap             A9.2   2/3   Site-level procedures", text)
+        self.assertIn("2 of 5 — sites f-church, f-sub\n", text)
+        self.assertIn("(measure plan-evacuation): 2 of 4 — sites f-hall, f-museum\n", text)
+        # Threat types: the first 5 (BW_FW_IDS_SHOWN), then how many more.
+        self.assertIn("— %s and %d more\n" % (", ".join(unmeasured[:5]), len(unmeasured) - 5),
+                      text)
+        score = self.ok("framework", "score").out
+        self.assertIn("A6.1   answer -  sites-no-contact         2/5 (40.0%)        "
+                      "f-church, f-sub", score)
 
 
 class TestDemo(FrameworkCase):
