@@ -12,6 +12,8 @@
  *                            phone (org contact_phone) / all sites
  *   soft-plan-<p>            soft-target sites (category of kind BW_CLASS_CATEGORY) with
  *                            measure plan-<p> in place / soft-target sites
+ *   warnings-acknowledged    acknowledgements that came within their warning's deadline /
+ *                            acknowledgements owed (bw_store_ack_stats)
  * A figure is unavailable (available 0, with the reason in note) when what it needs
  * does not exist yet: no designation run, no assessment run, no sites.
  *

@@ -557,6 +557,8 @@ struct bw_warning {
     int national;
     int64_t version;         /**< content version: 1, then +1 per update */
     const char *doc;         /**< the warning's content as JSON (app/warning.h) */
+    const char *event, *headline; /**< copied from the document for lists (headline may
+                                       be NULL) */
     int64_t ack_minutes;     /**< acknowledgement deadline after issue */
     const char *drafted_by, *approved_by, *issued_at, *deadline; /**< NULL until set */
     int64_t recipients, acks, overdue; /**< counts (organisations) */
@@ -600,14 +602,15 @@ int bw_store_warning_edit(bw_store *s, int64_t id, const struct bw_warning *w,
 int bw_store_warning_approve(bw_store *s, int64_t id, const char *approver, const char *note,
                              struct bw_diag *d);
 /**
- * Issues (action BW_WSTEP_ISSUE), updates (BW_WSTEP_UPDATE, with the new @p doc) or
+ * Issues (action BW_WSTEP_ISSUE), updates (BW_WSTEP_UPDATE, with the new content: @p
+ * doc's doc, event and headline) or
  * cancels (BW_WSTEP_CANCEL) warning @p id in one transaction: the state, the recipients
  * (replaced by @p rec for issue and update), the CAP message @p cap, the deadline
  * (@p now + ack_minutes, set at issue), a webhook delivery for every recipient
  * organisation with an endpoint, the step and its audit entry. A cancel of a warning
  * never issued (@p cap NULL) only withdraws it.
  */
-int bw_store_warning_publish(bw_store *s, int64_t id, int action, const char *doc,
+int bw_store_warning_publish(bw_store *s, int64_t id, int action, const struct bw_warning *doc,
                              const struct bw_recipient *rec, size_t nrec,
                              const struct bw_warning_cap *cap, const char *actor,
                              const char *note, const char *now, struct bw_diag *d);
@@ -673,6 +676,13 @@ int bw_store_acks_each(bw_store *s, const struct bw_principal *who, int64_t id,
 int bw_store_escalate(bw_store *s, const char *now, size_t *n,
                       int (*cb)(void *ud, int64_t warning, const struct bw_ack *a), void *ud,
                       struct bw_diag *d);
+
+/**
+ * Acknowledgements owed and kept: *due counts the (warning, recipient organisation)
+ * pairs of issued or cancelled warnings whose deadline has passed by @p now or that were
+ * acknowledged; *within those acknowledged no later than the deadline.
+ */
+int bw_store_ack_stats(bw_store *s, const char *now, int64_t *within, int64_t *due);
 
 /** Sets (or with @p url NULL removes) the webhook endpoint of organisation @p org. */
 int bw_store_endpoint_set(bw_store *s, const char *org, const char *url, const char *secret,
@@ -762,6 +772,28 @@ struct bw_audit_row {
     const char *action, *kind, *object, *tlp, *detail;
     const char *prev, *hash;  /**< 64 hex digits each; prev of the first entry is 64 zeros */
 };
+
+/**
+ * Where the audit entries of reads (of TLP:AMBER+ items) go instead of being appended at
+ * once: @p fn receives the handle's actor, its organisation (or NULL) and the entry, all
+ * borrowed for the call, copies them and must not fail. NULL restores the default (each
+ * read appends its entry in its own transaction). The server hands them to one thread that
+ * appends them in batches (src/server/auditq.c): a read costs no write of its own, and a
+ * crash may lose the record of the reads of its last fraction of a second — never a
+ * write's entry, which always commits with the write (docs/audit.md).
+ */
+typedef void (*bw_read_audit_fn)(void *ud, const char *actor, const char *org,
+                                 const struct bw_audit_entry *e);
+void bw_store_set_read_audit(bw_store *s, bw_read_audit_fn fn, void *ud);
+
+/**
+ * A passive WAL checkpoint (copies what it can without waiting for readers or writers).
+ * With bw_store_set_autocheckpoint(s, 0) a handle's commits never run one themselves,
+ * so a server can keep checkpoints (and their disk flushes) off its request threads.
+ * BW_OK or BW_ESTORE.
+ */
+int bw_store_checkpoint(bw_store *s);
+int bw_store_set_autocheckpoint(bw_store *s, int on);
 
 /**
  * Appends @p e, attributed to the handle's actor, to the hash chain inside the current

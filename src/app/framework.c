@@ -269,6 +269,16 @@ int bw_framework_computed(bw_store *s, const bw_pack *p, struct bw_arena *a,
                 r->available = 0;
                 r->note = unavailable(a, "the pack has no threat types");
             }
+        } else if (strcmp(id, "warnings-acknowledged") == 0) {
+            if (bw_store_ack_stats(s, NULL, &r->num, &r->den)) {
+                rc = BW_ESTORE;
+                goto store;
+            }
+            if (!r->den) {
+                r->available = 0;
+                r->note = unavailable(a, "no acknowledgement owed yet (no issued warning past "
+                                         "its deadline)");
+            }
         } else if (strcmp(id, "sites-no-contact") == 0) {
             r->num = (int64_t)nocontact.n;
             r->den = sw.sites;

@@ -809,6 +809,8 @@ int bw_warning_draft(bw_store *s, const bw_pack *p, const struct bw_principal *w
         w.item.author_user = who ? who->user_id : -1;
         w.national = doc.national;
         w.doc = doc.canonical;
+        w.event = doc.event;
+        w.headline = doc.headline;
         w.ack_minutes = doc.ack_minutes;
         w.drafted_by = w.item.author;
         rc = bw_store_warning_draft(s, &w, named, nn, d);
@@ -843,6 +845,8 @@ int bw_warning_edit(bw_store *s, const bw_pack *p, const struct bw_principal *wh
         w.item.tlp = doc.tlp;
         w.national = doc.national;
         w.doc = doc.canonical;
+        w.event = doc.event;
+        w.headline = doc.headline;
         w.ack_minutes = doc.ack_minutes;
         rc = bw_store_warning_edit(s, id, &w, named, nn, actor_of(who, env), d);
     }
@@ -914,7 +918,7 @@ int bw_warning_publish(bw_store *s, const bw_pack *p, const struct bw_principal 
                        const char *json, size_t n, const char *note, struct bw_arena *a,
                        struct bw_warning_result *out, struct bw_diag *d)
 {
-    struct bw_warning w;
+    struct bw_warning w, content;
     struct bw_warning_doc doc;
     struct bw_recipient *rec = NULL;
     struct bw_warning_cap cap, prev;
@@ -1004,7 +1008,11 @@ int bw_warning_publish(bw_store *s, const bw_pack *p, const struct bw_principal 
         out->identifier = alert.identifier;
         out->signature = adup(a, line);
     }
-    rc = bw_store_warning_publish(s, id, action, action == BW_WSTEP_UPDATE ? doc.canonical : NULL,
+    content = w;
+    content.doc = doc.canonical;
+    content.event = doc.event;
+    content.headline = doc.headline;
+    rc = bw_store_warning_publish(s, id, action, action == BW_WSTEP_UPDATE ? &content : NULL,
                                   rec, nrec, with_cap ? &cap : NULL, actor_of(who, env), note,
                                   env ? env->now : NULL, d);
     bw_buf_release(&xml);
@@ -1088,15 +1096,12 @@ json_t *bw_warning_json(const struct bw_warning *w, int with_doc)
         json_object_set_new(j, "acknowledged", json_integer(w->acks));
         json_object_set_new(j, "overdue", json_integer(w->overdue));
     }
-    if (w->doc) {
+    json_object_set_new(j, "event", str_or_null(w->event));
+    json_object_set_new(j, "headline", str_or_null(w->headline));
+    if (with_doc && w->doc) {
         json_t *doc = json_loads(w->doc, 0, NULL);
-        json_t *ev = doc ? json_object_get(doc, "event") : NULL;
-        json_t *hl = doc ? json_object_get(doc, "headline") : NULL;
-        json_object_set(j, "event", ev ? ev : json_null());
-        json_object_set(j, "headline", hl ? hl : json_null());
-        if (with_doc && doc)
-            json_object_set(j, "document", doc);
-        json_decref(doc);
+        if (doc)
+            json_object_set_new(j, "document", doc);
     }
     return j;
 }

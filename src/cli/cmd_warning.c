@@ -138,16 +138,13 @@ static int on_warning(void *ud, const struct bw_warning *w)
     if (ud)
         return json_array_append_new(ud, bw_warning_json(w, 0)) ? BW_ENOMEM : 0;
     {
-        json_t *j = bw_warning_json(w, 0);
-        const char *ev = j ? json_string_value(json_object_get(j, "event")) : NULL;
         char acks[32] = "-";
         if (w->recipients >= 0 && w->status != BW_WARN_DRAFT && w->status != BW_WARN_APPROVED)
             snprintf(acks, sizeof acks, "%lld/%lld", (long long)w->acks,
                      (long long)w->recipients);
         printf("%5lld  %-9s %-12s %-8s %-3s %-40.40s\n", (long long)w->item.id,
                bw_warning_status_name(w->status), bw_tlp_name(w->item.tlp), acks,
-               w->national ? "nat" : "loc", ev ? ev : "");
-        json_decref(j);
+               w->national ? "nat" : "loc", w->event ? w->event : "");
     }
     return 0;
 }

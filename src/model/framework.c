@@ -33,7 +33,7 @@
 const char *const bw_fw_computed_ids[] = {
     "designated-assessed",  "threats-unmeasured", "sites-no-contact",
     "soft-plan-evacuation", "soft-plan-invacuation", "soft-plan-lockdown",
-    "soft-plan-communication"};
+    "soft-plan-communication", "warnings-acknowledged"};
 const size_t bw_fw_ncomputed_ids = sizeof bw_fw_computed_ids / sizeof bw_fw_computed_ids[0];
 
 /* At most this many areas and indicators (the default pack has 13 and 57). */

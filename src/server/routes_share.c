@@ -45,6 +45,20 @@ static void store_failed(struct srv_ctx *x, int rc, const char *what)
         srv_error(x, 500, "store", NULL, "reading the %s: %s", what, bw_strerror(rc));
 }
 
+/* Answers a list read: {"count", KEY: arr}; or, when @p rc is an error, frees @p arr and
+ * answers 404 (BW_ENOTFOUND: no such item, or not one the caller may read) or 500. */
+static void answer_list(struct srv_ctx *x, int rc, json_t *arr, const char *key,
+                        const char *what)
+{
+    if (rc) {
+        json_decref(arr);
+        store_failed(x, rc, what);
+        return;
+    }
+    srv_json(x, 200, json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(arr), key,
+                               arr));
+}
+
 static int to_array(void *ud, json_t *j)
 {
     return j && json_array_append_new(ud, j) == 0 ? BW_OK : BW_ENOMEM;
@@ -86,13 +100,7 @@ static void warnings_list(struct srv_ctx *x)
         return;
     }
     rc = arr ? bw_store_warnings_each(x->store, &x->who, status, 0, on_warning, arr) : BW_ENOMEM;
-    if (rc) {
-        json_decref(arr);
-        srv_error(x, 500, "store", NULL, "listing warnings: %s", bw_strerror(rc));
-        return;
-    }
-    srv_json(x, 200, json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(arr),
-                               "warnings", arr));
+    answer_list(x, rc, arr, "warnings", "warnings");
 }
 
 static void warning_draft(struct srv_ctx *x)
@@ -312,13 +320,7 @@ static void warning_recipients(struct srv_ctx *x)
         return;
     }
     rc = arr ? bw_store_recipients_each(x->store, &x->who, id, on_recipient, arr) : BW_ENOMEM;
-    if (rc) {
-        json_decref(arr);
-        store_failed(x, rc, "warning");
-        return;
-    }
-    srv_json(x, 200, json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(arr),
-                               "recipients", arr));
+    answer_list(x, rc, arr, "recipients", "warning");
 }
 
 static int on_ack(void *ud, const struct bw_ack *a)
@@ -337,13 +339,7 @@ static void warning_acks(struct srv_ctx *x)
         return;
     }
     rc = arr ? bw_store_acks_each(x->store, &x->who, id, NULL, on_ack, arr) : BW_ENOMEM;
-    if (rc) {
-        json_decref(arr);
-        store_failed(x, rc, "warning");
-        return;
-    }
-    srv_json(x, 200, json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(arr), "acks",
-                               arr));
+    answer_list(x, rc, arr, "acks", "warning");
 }
 
 static void warning_ack(struct srv_ctx *x)
@@ -506,13 +502,7 @@ static void reports_list(struct srv_ctx *x)
     json_t *arr = json_array();
     int rc = arr ? bw_store_reports_each(x->store, &x->who, 0, on_report, arr) : BW_ENOMEM;
 
-    if (rc) {
-        json_decref(arr);
-        srv_error(x, 500, "store", NULL, "listing reports: %s", bw_strerror(rc));
-        return;
-    }
-    srv_json(x, 200, json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(arr),
-                               "reports", arr));
+    answer_list(x, rc, arr, "reports", "reports");
 }
 
 static void report_get(struct srv_ctx *x)
@@ -588,13 +578,7 @@ static void notes_list(struct srv_ctx *x)
     json_t *arr = json_array();
     int rc = arr ? bw_store_notes_each(x->store, &x->who, 0, on_note, arr) : BW_ENOMEM;
 
-    if (rc) {
-        json_decref(arr);
-        srv_error(x, 500, "store", NULL, "listing notes: %s", bw_strerror(rc));
-        return;
-    }
-    srv_json(x, 200, json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(arr), "notes",
-                               arr));
+    answer_list(x, rc, arr, "notes", "notes");
 }
 
 static void note_get(struct srv_ctx *x)

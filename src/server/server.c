@@ -44,6 +44,7 @@ struct bw_server {
     bw_token_checker *checkers[STORES_MAX]; /* one per store, freed before it */
     int nstores;
     bw_pack *pack;  /* loaded once at start; read-only and shared by the workers */
+    srv_auditq *auditq; /* the audit entries of reads, appended in batches (auditq.c) */
     char *key_dir;
     struct srv_delivery *delivery; /* the webhook and escalation worker (delivery.c) */
     struct srv_events *events;     /* the server-sent events hub (events.c) */
@@ -354,7 +355,8 @@ static bw_store *thread_store(bw_server *srv, bw_token_checker **checker)
     bw_diag_clear(&d);
     if (bw_store_open(srv->db, &d, &s))
         return NULL;
-    if (bw_store_set_durability(s, srv->o.sync_full) || bw_token_checker_new(s, &c)) {
+    if (bw_store_set_durability(s, srv->o.sync_full) || bw_token_checker_new(s, &c) ||
+        bw_store_set_autocheckpoint(s, 0)) {
         bw_store_close(s);
         return NULL;
     }
@@ -368,6 +370,7 @@ static bw_store *thread_store(bw_server *srv, bw_token_checker **checker)
     srv->stores[srv->nstores] = s;
     srv->checkers[srv->nstores++] = c;
     pthread_mutex_unlock(&srv->lock);
+    bw_store_set_read_audit(s, srv_auditq_push, srv->auditq);
     tls_store = s;
     tls_checker = c;
     tls_server = srv;
@@ -567,6 +570,11 @@ int bw_server_start(const struct bw_server_options *o, char err[256], bw_server 
         if (rc)
             goto fail;
     }
+    if (srv_auditq_start(srv->db, o->sync_full, &srv->auditq)) {
+        snprintf(err, 256, "%s: cannot start the audit writer", srv->db);
+        rc = BW_ESTORE;
+        goto fail;
+    }
     memset(&ho, 0, sizeof ho);
     ho.host = o->host ? o->host : "127.0.0.1";
     ho.port = o->port;
@@ -582,6 +590,7 @@ int bw_server_start(const struct bw_server_options *o, char err[256], bw_server 
 fail:
     srv_events_stop(srv->events);
     srv_delivery_stop(srv->delivery);
+    srv_auditq_stop(srv->auditq);
     if (srv->own_log)
         fclose(srv->log);
     pthread_mutex_destroy(&srv->lock);
@@ -613,6 +622,8 @@ void bw_server_stop(bw_server *s)
         bw_token_checker_free(s->checkers[i]);
         bw_store_close(s->stores[i]);
     }
+    /* Last: it appends what the workers read until they stopped. */
+    srv_auditq_stop(s->auditq);
     if (s->own_log)
         fclose(s->log);
     else

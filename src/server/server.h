@@ -131,6 +131,18 @@ int srv_body_check(struct srv_ctx *x);
  */
 void srv_diag(struct srv_ctx *x, int rc, const struct bw_diag *d);
 
+/* ---- the audit writer of reads (auditq.c) ---------------------------------------------- */
+
+typedef struct srv_auditq srv_auditq;
+/** Starts the thread that appends the audit entries of reads in batches and runs the
+ *  database's checkpoints, on its own handle of @p db. */
+int srv_auditq_start(const char *db, int sync_full, srv_auditq **out);
+/** A bw_read_audit_fn: queues a copy of the entry (waits when the queue is full). */
+void srv_auditq_push(void *ud, const char *actor, const char *org,
+                     const struct bw_audit_entry *e);
+/** Appends what is queued and stops the thread. Accepts NULL. */
+void srv_auditq_stop(srv_auditq *q);
+
 /** The current Unix time. */
 int64_t srv_now(void);
 

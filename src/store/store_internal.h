@@ -63,6 +63,8 @@ struct bw_audit_stmts;
 /** The handle's actor ("system" until bw_store_set_actor) and, in *org, its
  *  organisation or NULL. Borrowed from the handle until the next bw_store_set_actor. */
 const char *bw_sq_actor(bw_store *s, const char **org);
+/** The handle's sink for the audit entries of reads (bw_store_set_read_audit), or NULL. */
+bw_read_audit_fn bw_sq_read_audit(bw_store *s, void **ud);
 /** Where the handle keeps the audit log's prepared statements (store_audit.c fills it). */
 struct bw_audit_stmts **bw_sq_audit_slot(bw_store *s);
 /** Finalises and frees what bw_sq_audit_slot holds (bw_store_close). Accepts NULL. */

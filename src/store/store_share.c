@@ -31,13 +31,14 @@
 #include <string.h>
 #include <time.h>
 
-/* The TLP 2.0 read rule (docs/sharing.md). :org and :uid are the caller's. */
+/* The TLP 2.0 read rule (docs/sharing.md). :org and :uid are the caller's. Each EXISTS
+ * names one column so that it is one probe of a (org, item) or (user, item) index. */
+#define NAMED_USER "EXISTS(SELECT 1 FROM item_recipient r WHERE r.user=:uid AND r.item=i.id)"
+#define NAMED_ORG "EXISTS(SELECT 1 FROM item_recipient r WHERE r.org=:org AND r.item=i.id)"
 #define VISIBLE                                                                            \
-    "((i.author_org=:org AND (i.tlp<>'RED' OR i.author_user=:uid OR EXISTS(SELECT 1 FROM "  \
-    "item_recipient r WHERE r.item=i.id AND r.user=:uid))) OR (i.published=1 AND (i.tlp "   \
-    "IN ('CLEAR','GREEN') OR (i.tlp IN ('AMBER','AMBER+STRICT') AND EXISTS(SELECT 1 FROM " \
-    "item_recipient r WHERE r.item=i.id AND (r.org=:org OR r.user=:uid))) OR (i.tlp='RED' " \
-    "AND EXISTS(SELECT 1 FROM item_recipient r WHERE r.item=i.id AND r.user=:uid)))))"
+    "((i.author_org=:org AND (i.tlp<>'RED' OR i.author_user=:uid OR " NAMED_USER ")) OR "  \
+    "(i.published=1 AND (i.tlp IN ('CLEAR','GREEN') OR (i.tlp IN ('AMBER','AMBER+STRICT') " \
+    "AND (" NAMED_ORG " OR " NAMED_USER ")) OR (i.tlp='RED' AND " NAMED_USER "))))"
 
 #define ITEM_COLS "i.id,i.kind,i.tlp,i.author,i.author_user,i.author_org,i.site,i.published," \
                   "i.created,i.updated"
@@ -196,11 +197,55 @@ static int readlog_flush(bw_store *s, struct readlog *l, const char *action, con
         }
         rc = bw_buf_printf(&det, "{\"ids\":[%s]}", bw_buf_cstr(&l->ids));
         e.detail = det.p;
-        if (!rc)
-            rc = bw_store_audit_append(s, &e, &d);
+        if (!rc) {
+            void *ud;
+            bw_read_audit_fn fn = bw_sq_read_audit(s, &ud);
+            const char *org, *actor = bw_sq_actor(s, &org);
+            if (fn)
+                fn(ud, actor, org, &e);
+            else
+                rc = bw_store_audit_append(s, &e, &d);
+        }
         bw_buf_release(&det);
     }
     bw_buf_release(&l->ids);
+    return rc;
+}
+
+/* One row of a read of items: fills the caller's record from @p q and hands it on (to a
+ * callback, or into an arena); sets *it to its item part for the read's audit entry. */
+typedef int (*item_row_fn)(void *ctx, sqlite3_stmt *q, const struct bw_principal *who,
+                           struct bw_item *it);
+
+/*
+ * Steps @p q — one row when @p single (the item's id) is not 0, else all — through
+ * @p row, gives the statement back, and appends the read's one audit entry naming the
+ * audited items read (action @p action). BW_ENOTFOUND when a single read finds nothing.
+ */
+static int read_items(bw_store *s, const struct bw_principal *who, sqlite3_stmt *q,
+                      int64_t single, const char *action, const char *kind, item_row_fn row,
+                      void *ctx)
+{
+    struct readlog log = READLOG_INIT;
+    int rc = BW_OK, step, found = 0;
+
+    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        struct bw_item it;
+        found = 1;
+        rc = row(ctx, q, who, &it);
+        if (!rc && who)
+            readlog_add(&log, &it);
+        if (single)
+            break;
+    }
+    if (!rc && !single && step != SQLITE_DONE)
+        rc = BW_ESTORE;
+    bw_sq_release(s, q);
+    if (!rc && single && !found)
+        rc = BW_ENOTFOUND;
+    if (!rc)
+        return readlog_flush(s, &log, action, kind, single);
+    bw_buf_release(&log.ids);
     return rc;
 }
 
@@ -355,15 +400,19 @@ static int step_insert(bw_store *s, int64_t id, const char *now, const char *act
 
 /* ---- warnings ------------------------------------------------------------------------- */
 
+/* The counts are the issuer's (a NULL :org is the CLI): for anyone else CASE skips the
+ * subqueries, which walk every recipient of every warning listed. */
+#define ISSUER "(:org IS NULL OR i.author_org=:org)"
 #define WARN_COLS ITEM_COLS ",w.status,w.national,w.version,w.doc,w.ack_minutes,w.drafted_by," \
-                            "w.approved_by,w.issued_at,w.deadline,"                              \
-                            "(SELECT count(*) FROM item_recipient r WHERE r.item=i.id AND "     \
-                            "r.org IS NOT NULL),(SELECT count(*) FROM ack a WHERE "             \
-                            "a.warning=i.id),"                                                  \
-                            "CASE WHEN w.status='issued' AND w.deadline<:now THEN (SELECT "     \
-                            "count(*) FROM item_recipient r WHERE r.item=i.id AND r.org IS "    \
-                            "NOT NULL AND NOT EXISTS(SELECT 1 FROM ack a WHERE a.warning=i.id " \
-                            "AND a.org=r.org)) ELSE 0 END "                                     \
+                            "w.approved_by,w.issued_at,w.deadline,w.event,w.headline,"          \
+                            "CASE WHEN " ISSUER " THEN (SELECT count(*) FROM item_recipient r " \
+                            "WHERE r.item=i.id AND r.org IS NOT NULL) ELSE -1 END,"             \
+                            "CASE WHEN " ISSUER " THEN (SELECT count(*) FROM ack a WHERE "      \
+                            "a.warning=i.id) ELSE -1 END,"                                      \
+                            "CASE WHEN " ISSUER " AND w.status='issued' AND w.deadline<:now "   \
+                            "THEN (SELECT count(*) FROM item_recipient r WHERE r.item=i.id AND "\
+                            "r.org IS NOT NULL AND NOT EXISTS(SELECT 1 FROM ack a WHERE "       \
+                            "a.warning=i.id AND a.org=r.org)) ELSE 0 END "                      \
                             "FROM item i JOIN warning w ON w.item=i.id WHERE "
 
 static void warning_row(sqlite3_stmt *q, const struct bw_principal *who, struct bw_warning *w)
@@ -382,9 +431,11 @@ static void warning_row(sqlite3_stmt *q, const struct bw_principal *who, struct 
     w->approved_by = bw_sq_col_text(q, o + 6);
     w->issued_at = bw_sq_col_text(q, o + 7);
     w->deadline = bw_sq_col_text(q, o + 8);
-    w->recipients = sqlite3_column_int64(q, o + 9);
-    w->acks = sqlite3_column_int64(q, o + 10);
-    w->overdue = sqlite3_column_int64(q, o + 11);
+    w->event = bw_sq_col_text(q, o + 9);
+    w->headline = bw_sq_col_text(q, o + 10);
+    w->recipients = sqlite3_column_int64(q, o + 11);
+    w->acks = sqlite3_column_int64(q, o + 12);
+    w->overdue = sqlite3_column_int64(q, o + 13);
     /* Who else received a warning, and who answered, is the author's to know. */
     if (who && (!w->item.author_org || strcmp(who->org, w->item.author_org) != 0))
         w->recipients = w->acks = w->overdue = -1;
@@ -409,13 +460,15 @@ int bw_store_warning_draft(bw_store *s, struct bw_warning *w, const struct bw_re
     rc = item_insert(s, &w->item, "warning", 0, now, d);
     if (!rc) {
         q = prep(s, "INSERT INTO warning(item,status,national,version,doc,ack_minutes,"
-                    "drafted_by) VALUES(?1,'draft',?2,1,?3,?4,?5)");
+                    "drafted_by,event,headline) VALUES(?1,'draft',?2,1,?3,?4,?5,?6,?7)");
         if (q) {
             sqlite3_bind_int64(q, 1, w->item.id);
             sqlite3_bind_int(q, 2, w->national != 0);
             bw_sq_bind_text(q, 3, w->doc);
             sqlite3_bind_int64(q, 4, w->ack_minutes);
             bw_sq_bind_text(q, 5, w->drafted_by);
+            bw_sq_bind_text(q, 6, w->event);
+            bw_sq_bind_text(q, 7, w->headline);
         }
         rc = run(s, q, d, "writing the warning");
     }
@@ -449,12 +502,15 @@ int bw_store_warning_edit(bw_store *s, int64_t id, const struct bw_warning *w,
     rc = run(s, q, d, "editing the warning");
     if (!rc) {
         q = prep(s, "UPDATE warning SET status='draft',approved_by=NULL,national=?2,doc=?3,"
-                    "ack_minutes=?4 WHERE item=?1 AND status IN ('draft','approved')");
+                    "ack_minutes=?4,event=?5,headline=?6 WHERE item=?1 AND status IN "
+                    "('draft','approved')");
         if (q) {
             sqlite3_bind_int64(q, 1, id);
             sqlite3_bind_int(q, 2, w->national != 0);
             bw_sq_bind_text(q, 3, w->doc);
             sqlite3_bind_int64(q, 4, w->ack_minutes);
+            bw_sq_bind_text(q, 5, w->event);
+            bw_sq_bind_text(q, 6, w->headline);
         }
         rc = run(s, q, d, "editing the warning");
         if (!rc && sqlite3_changes(bw_sq_db(s)) != 1)
@@ -502,7 +558,7 @@ int bw_store_warning_approve(bw_store *s, int64_t id, const char *approver, cons
     return finish(s, rc, d);
 }
 
-int bw_store_warning_publish(bw_store *s, int64_t id, int action, const char *doc,
+int bw_store_warning_publish(bw_store *s, int64_t id, int action, const struct bw_warning *doc,
                              const struct bw_recipient *rec, size_t nrec,
                              const struct bw_warning_cap *cap, const char *actor,
                              const char *note, const char *now_in, struct bw_diag *d)
@@ -540,8 +596,9 @@ int bw_store_warning_publish(bw_store *s, int64_t id, int action, const char *do
                         ? "UPDATE warning SET status=?2,issued_at=?3,deadline=?4 WHERE item=?1 "
                           "AND status IN ('draft','approved')"
                     : action == BW_WSTEP_UPDATE
-                        ? "UPDATE warning SET version=?5,doc=coalesce(?6,doc) WHERE item=?1 "
-                          "AND status='issued' AND ?2 IS NOT NULL"
+                        ? "UPDATE warning SET version=?5,doc=coalesce(?6,doc),event=coalesce(?7,"
+                          "event),headline=CASE WHEN ?6 IS NULL THEN headline ELSE ?8 END "
+                          "WHERE item=?1 AND status='issued' AND ?2 IS NOT NULL"
                         : "UPDATE warning SET status=?2 WHERE item=?1 AND status<>'cancelled'");
         if (q) {
             sqlite3_bind_int64(q, 1, id);
@@ -549,7 +606,11 @@ int bw_store_warning_publish(bw_store *s, int64_t id, int action, const char *do
             bw_sq_bind_text(q, 3, now);
             bw_sq_bind_text(q, 4, deadline);
             sqlite3_bind_int64(q, 5, version);
-            bw_sq_bind_text(q, 6, doc);
+            if (doc) {
+                bw_sq_bind_text(q, 6, doc->doc);
+                bw_sq_bind_text(q, 7, doc->event);
+                bw_sq_bind_text(q, 8, doc->headline);
+            }
         }
         rc = run(s, q, d, "changing the warning's state");
         if (!rc && sqlite3_changes(bw_sq_db(s)) != 1)
@@ -611,75 +672,70 @@ int bw_store_warning_publish(bw_store *s, int64_t id, int action, const char *do
     return finish(s, rc, d);
 }
 
+/* A warning read into an arena, or handed to a callback (read_items' row functions). */
+struct warning_ctx {
+    struct bw_arena *a;
+    struct bw_warning *out;
+    int (*cb)(void *ud, const struct bw_warning *w);
+    void *ud;
+};
+
+static int warning_got(void *ctx, sqlite3_stmt *q, const struct bw_principal *who,
+                       struct bw_item *it)
+{
+    struct warning_ctx *x = ctx;
+    struct bw_warning w, *o = x->out ? x->out : &w;
+    int oom = 0, rc;
+
+    warning_row(q, who, o);
+    *it = o->item;
+    if (x->cb)
+        return x->cb(x->ud, o);
+    rc = item_dup(x->a, &o->item);
+    o->doc = bw_sq_dup(x->a, o->doc, &oom);
+    o->event = bw_sq_dup(x->a, o->event, &oom);
+    o->headline = bw_sq_dup(x->a, o->headline, &oom);
+    o->drafted_by = bw_sq_dup(x->a, o->drafted_by, &oom);
+    o->approved_by = bw_sq_dup(x->a, o->approved_by, &oom);
+    o->issued_at = bw_sq_dup(x->a, o->issued_at, &oom);
+    o->deadline = bw_sq_dup(x->a, o->deadline, &oom);
+    return rc ? rc : oom ? BW_ENOMEM : BW_OK;
+}
+
 int bw_store_warning_get(bw_store *s, const struct bw_principal *who, int64_t id,
                          struct bw_arena *a, struct bw_warning *out)
 {
+    struct warning_ctx x = {a, out, NULL, NULL};
     char now[32];
-    sqlite3_stmt *q;
-    struct readlog log = READLOG_INIT;
-    int rc = BW_ENOTFOUND, oom = 0;
+    sqlite3_stmt *q = prep_visible(s, who, "SELECT " WARN_COLS "i.id=:id AND", NULL);
 
-    now_of(NULL, now, NULL, NULL);
-    q = prep_visible(s, who, "SELECT " WARN_COLS "i.id=:id AND", NULL);
     if (!q)
         return BW_ESTORE;
+    now_of(NULL, now, NULL, NULL);
     sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":id"), id);
     bind_now(q, now);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        warning_row(q, who, out);
-        rc = item_dup(a, &out->item);
-        out->doc = bw_sq_dup(a, out->doc, &oom);
-        out->drafted_by = bw_sq_dup(a, out->drafted_by, &oom);
-        out->approved_by = bw_sq_dup(a, out->approved_by, &oom);
-        out->issued_at = bw_sq_dup(a, out->issued_at, &oom);
-        out->deadline = bw_sq_dup(a, out->deadline, &oom);
-        if (!rc && oom)
-            rc = BW_ENOMEM;
-        if (!rc && who)
-            readlog_add(&log, &out->item);
-    }
-    bw_sq_release(s, q);
-    if (!rc)
-        rc = readlog_flush(s, &log, "warning.read", "warning", id);
-    else
-        bw_buf_release(&log.ids);
-    return rc;
+    return read_items(s, who, q, id, "warning.read", "warning", warning_got, &x);
 }
 
 int bw_store_warnings_each(bw_store *s, const struct bw_principal *who, int status,
                            size_t limit, int (*cb)(void *ud, const struct bw_warning *w),
                            void *ud)
 {
+    struct warning_ctx x = {NULL, NULL, cb, ud};
     char now[32], tail[96];
     sqlite3_stmt *q;
-    struct readlog log = READLOG_INIT;
-    int rc = BW_OK, step;
 
-    now_of(NULL, now, NULL, NULL);
     snprintf(tail, sizeof tail, "%s ORDER BY i.id DESC LIMIT %lld",
              status >= 0 ? "AND w.status=:status" : "", limit ? (long long)limit : -1LL);
     q = prep_visible(s, who, "SELECT " WARN_COLS, tail);
     if (!q)
         return BW_ESTORE;
+    now_of(NULL, now, NULL, NULL);
     bind_now(q, now);
     if (status >= 0)
         bw_sq_bind_text(q, sqlite3_bind_parameter_index(q, ":status"),
                         bw_warning_status_name(status));
-    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct bw_warning w;
-        warning_row(q, who, &w);
-        if (who)
-            readlog_add(&log, &w.item);
-        rc = cb(ud, &w);
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = BW_ESTORE;
-    bw_sq_release(s, q);
-    if (!rc)
-        rc = readlog_flush(s, &log, "warning.list", "warning", 0);
-    else
-        bw_buf_release(&log.ids);
-    return rc;
+    return read_items(s, who, q, 0, "warning.list", "warning", warning_got, &x);
 }
 
 /* 1 when @p who may read item @p id (NULL principal: always); -1 on error. */
@@ -1028,6 +1084,31 @@ int bw_store_escalate(bw_store *s, const char *now_in, size_t *n,
     return finish(s, rc, d);
 }
 
+int bw_store_ack_stats(bw_store *s, const char *now_in, int64_t *within, int64_t *due)
+{
+    char now[32];
+    sqlite3_stmt *q;
+    int rc = now_of(now_in, now, NULL, NULL);
+
+    if (rc)
+        return rc;
+    q = prep(s, "SELECT count(*),coalesce(sum(a.seconds<=w.ack_minutes*60.0),0) FROM "
+                "item_recipient r JOIN warning w ON w.item=r.item LEFT JOIN ack a ON "
+                "a.warning=r.item AND a.org=r.org WHERE r.org IS NOT NULL AND w.issued_at IS "
+                "NOT NULL AND w.status IN ('issued','cancelled') AND (w.deadline<=?1 OR "
+                "a.status IS NOT NULL)");
+    if (!q)
+        return BW_ESTORE;
+    bw_sq_bind_text(q, 1, now);
+    rc = sqlite3_step(q) == SQLITE_ROW ? BW_OK : BW_ESTORE;
+    if (!rc) {
+        *due = sqlite3_column_int64(q, 0);
+        *within = sqlite3_column_int64(q, 1);
+    }
+    bw_sq_release(s, q);
+    return rc;
+}
+
 /* ---- webhook deliveries ------------------------------------------------------------------- */
 
 int bw_store_endpoint_set(bw_store *s, const char *org, const char *url, const char *secret,
@@ -1233,63 +1314,57 @@ static void report_row(sqlite3_stmt *q, struct bw_report *r)
     r->warning = sqlite3_column_int64(q, o + 8);
 }
 
+struct report_ctx {
+    struct bw_arena *a;
+    struct bw_report *out;
+    int (*cb)(void *ud, const struct bw_report *r);
+    void *ud;
+};
+
+static int report_got(void *ctx, sqlite3_stmt *q, const struct bw_principal *who,
+                      struct bw_item *it)
+{
+    struct report_ctx *x = ctx;
+    struct bw_report r, *o = x->out ? x->out : &r;
+    int oom = 0, rc;
+
+    (void)who;
+    report_row(q, o);
+    *it = o->item;
+    if (x->cb)
+        return x->cb(x->ud, o);
+    rc = item_dup(x->a, &o->item);
+    o->occurred = bw_sq_dup(x->a, o->occurred, &oom);
+    o->description = bw_sq_dup(x->a, o->description, &oom);
+    o->triaged_by = bw_sq_dup(x->a, o->triaged_by, &oom);
+    o->triaged_at = bw_sq_dup(x->a, o->triaged_at, &oom);
+    return rc ? rc : oom ? BW_ENOMEM : BW_OK;
+}
+
 int bw_store_report_get(bw_store *s, const struct bw_principal *who, int64_t id,
                         struct bw_arena *a, struct bw_report *out)
 {
+    struct report_ctx x = {a, out, NULL, NULL};
     sqlite3_stmt *q = prep_visible(s, who, "SELECT " REPORT_COLS "i.id=:id AND", NULL);
-    struct readlog log = READLOG_INIT;
-    int rc = BW_ENOTFOUND, oom = 0;
 
     if (!q)
         return BW_ESTORE;
     sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":id"), id);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        report_row(q, out);
-        rc = item_dup(a, &out->item);
-        out->occurred = bw_sq_dup(a, out->occurred, &oom);
-        out->description = bw_sq_dup(a, out->description, &oom);
-        out->triaged_by = bw_sq_dup(a, out->triaged_by, &oom);
-        out->triaged_at = bw_sq_dup(a, out->triaged_at, &oom);
-        if (!rc && oom)
-            rc = BW_ENOMEM;
-        if (!rc && who)
-            readlog_add(&log, &out->item);
-    }
-    bw_sq_release(s, q);
-    if (!rc)
-        rc = readlog_flush(s, &log, "report.read", "report", id);
-    else
-        bw_buf_release(&log.ids);
-    return rc;
+    return read_items(s, who, q, id, "report.read", "report", report_got, &x);
 }
 
 int bw_store_reports_each(bw_store *s, const struct bw_principal *who, size_t limit,
                           int (*cb)(void *ud, const struct bw_report *r), void *ud)
 {
+    struct report_ctx x = {NULL, NULL, cb, ud};
     char tail[64];
     sqlite3_stmt *q;
-    struct readlog log = READLOG_INIT;
-    int rc = BW_OK, step;
 
     snprintf(tail, sizeof tail, "ORDER BY i.id DESC LIMIT %lld", limit ? (long long)limit : -1LL);
     q = prep_visible(s, who, "SELECT " REPORT_COLS, tail);
     if (!q)
         return BW_ESTORE;
-    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct bw_report r;
-        report_row(q, &r);
-        if (who)
-            readlog_add(&log, &r.item);
-        rc = cb(ud, &r);
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = BW_ESTORE;
-    bw_sq_release(s, q);
-    if (!rc)
-        rc = readlog_flush(s, &log, "report.list", "report", 0);
-    else
-        bw_buf_release(&log.ids);
-    return rc;
+    return read_items(s, who, q, 0, "report.list", "report", report_got, &x);
 }
 
 /* ---- notes and shared site details -------------------------------------------------------- */
@@ -1322,65 +1397,57 @@ int bw_store_note_add(bw_store *s, struct bw_note *n, const struct bw_recipient 
 
 #define NOTE_COLS ITEM_COLS ",n.title,n.body FROM item i JOIN note n ON n.item=i.id WHERE "
 
+struct note_ctx {
+    struct bw_arena *a;
+    struct bw_note *out;
+    int (*cb)(void *ud, const struct bw_note *n);
+    void *ud;
+};
+
+static int note_got(void *ctx, sqlite3_stmt *q, const struct bw_principal *who,
+                    struct bw_item *it)
+{
+    struct note_ctx *x = ctx;
+    struct bw_note n, *o = x->out ? x->out : &n;
+    int oom = 0, rc;
+
+    (void)who;
+    item_row(q, &o->item);
+    o->title = bw_sq_col_text(q, ITEM_NCOLS);
+    o->body = bw_sq_col_text(q, ITEM_NCOLS + 1);
+    *it = o->item;
+    if (x->cb)
+        return x->cb(x->ud, o);
+    rc = item_dup(x->a, &o->item);
+    o->title = bw_sq_dup(x->a, o->title, &oom);
+    o->body = bw_sq_dup(x->a, o->body, &oom);
+    return rc ? rc : oom ? BW_ENOMEM : BW_OK;
+}
+
 int bw_store_note_get(bw_store *s, const struct bw_principal *who, int64_t id,
                       struct bw_arena *a, struct bw_note *out)
 {
+    struct note_ctx x = {a, out, NULL, NULL};
     sqlite3_stmt *q = prep_visible(s, who, "SELECT " NOTE_COLS "i.id=:id AND", NULL);
-    struct readlog log = READLOG_INIT;
-    int rc = BW_ENOTFOUND, oom = 0;
 
     if (!q)
         return BW_ESTORE;
     sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":id"), id);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        item_row(q, &out->item);
-        out->title = bw_sq_col_text(q, ITEM_NCOLS);
-        out->body = bw_sq_col_text(q, ITEM_NCOLS + 1);
-        rc = item_dup(a, &out->item);
-        out->title = bw_sq_dup(a, out->title, &oom);
-        out->body = bw_sq_dup(a, out->body, &oom);
-        if (!rc && oom)
-            rc = BW_ENOMEM;
-        if (!rc && who)
-            readlog_add(&log, &out->item);
-    }
-    bw_sq_release(s, q);
-    if (!rc)
-        rc = readlog_flush(s, &log, "note.read", "note", id);
-    else
-        bw_buf_release(&log.ids);
-    return rc;
+    return read_items(s, who, q, id, "note.read", "note", note_got, &x);
 }
 
 int bw_store_notes_each(bw_store *s, const struct bw_principal *who, size_t limit,
                         int (*cb)(void *ud, const struct bw_note *n), void *ud)
 {
+    struct note_ctx x = {NULL, NULL, cb, ud};
     char tail[64];
     sqlite3_stmt *q;
-    struct readlog log = READLOG_INIT;
-    int rc = BW_OK, step;
 
     snprintf(tail, sizeof tail, "ORDER BY i.id DESC LIMIT %lld", limit ? (long long)limit : -1LL);
     q = prep_visible(s, who, "SELECT " NOTE_COLS, tail);
     if (!q)
         return BW_ESTORE;
-    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        struct bw_note n;
-        item_row(q, &n.item);
-        n.title = bw_sq_col_text(q, ITEM_NCOLS);
-        n.body = bw_sq_col_text(q, ITEM_NCOLS + 1);
-        if (who)
-            readlog_add(&log, &n.item);
-        rc = cb(ud, &n);
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = BW_ESTORE;
-    bw_sq_release(s, q);
-    if (!rc)
-        rc = readlog_flush(s, &log, "note.list", "note", 0);
-    else
-        bw_buf_release(&log.ids);
-    return rc;
+    return read_items(s, who, q, 0, "note.list", "note", note_got, &x);
 }
 
 int bw_store_item_share(bw_store *s, const struct bw_principal *who, int64_t id,

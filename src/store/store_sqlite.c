@@ -122,6 +122,9 @@ struct bw_store {
      * log's statements, prepared once per handle (store_audit.c). */
     char *actor, *actor_org;
     struct bw_audit_stmts *audit;
+    /* Where the audit entries of reads go (bw_store_set_read_audit), or NULL. */
+    bw_read_audit_fn read_fn;
+    void *read_ud;
 };
 
 static int rtree_flush(bw_store *s);
@@ -196,6 +199,29 @@ int bw_store_set_actor(bw_store *s, const char *actor, const char *org)
     s->actor = a;
     s->actor_org = o;
     return BW_OK;
+}
+
+void bw_store_set_read_audit(bw_store *s, bw_read_audit_fn fn, void *ud)
+{
+    s->read_fn = fn;
+    s->read_ud = ud;
+}
+
+bw_read_audit_fn bw_sq_read_audit(bw_store *s, void **ud)
+{
+    *ud = s->read_ud;
+    return s->read_fn;
+}
+
+int bw_store_checkpoint(bw_store *s)
+{
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? BW_OK : BW_ESTORE;
+}
+
+int bw_store_set_autocheckpoint(bw_store *s, int on)
+{
+    return sqlite3_wal_autocheckpoint(s->db, on ? 1000 : 0) == SQLITE_OK ? BW_OK : BW_ESTORE;
 }
 
 const char *bw_sq_actor(bw_store *s, const char **org)

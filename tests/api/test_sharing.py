@@ -10,6 +10,7 @@ served at /.well-known; the Atom feed is parsed with Python's XML library.
 import os
 import subprocess
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 import bwapi
@@ -209,7 +210,12 @@ class SharingTest(bwapi.unittest.TestCase):
         before = self.srv.sql("SELECT count(*) FROM audit")[0][0]
         self.req("GET", "/api/v1/warnings", "olga")
         self.req("GET", "/api/v1/warnings", "ana")
-        rows = self.srv.sql("SELECT actor, action FROM audit WHERE id > ?", (before,))
+        # Reads are appended by the server's audit writer within a batch interval.
+        for _ in range(100):
+            rows = self.srv.sql("SELECT actor, action FROM audit WHERE id > ?", (before,))
+            if ("ana", "warning.list") in rows:
+                break
+            time.sleep(0.05)
         self.assertIn(("ana", "warning.list"), rows)
         rc, out, err = bwapi.cli(["audit", "verify"], self.srv.db, check=False)
         self.assertEqual(rc, 0, out + err)

@@ -200,6 +200,25 @@ class WarningTest(bwcli.CliTestCase):
                 self.assertTrue(a["overdue"])
                 self.assertIsNotNone(a["escalated_at"])
 
+    def test_framework_indicator_warnings_acknowledged(self):
+        """The computed indicator of A7.2 counts the acknowledgements owed and those
+        within the deadline: a warning issued long ago to N organisations, one of which
+        acknowledged after 4 minutes of a 30-minute deadline and one after 2 hours, adds
+        N owed and 1 within."""
+        def figure():
+            comp = self.ok("framework", "score", "--json").json()["computed"]
+            c = [x for x in comp if x["id"] == "warnings-acknowledged"][0]
+            return c["count"], c["of"]
+        within0, due0 = figure()
+        wid = self.draft(national=False, ack_minutes=30)
+        self.ok("warning", "issue", str(wid), "--as", "ana", "--now", "2026-01-05T10:00:00Z")
+        self.ok("warning", "ack", str(wid), "--as", "olga", "--status", "received",
+                "--now", "2026-01-05T10:04:00Z")
+        self.ok("warning", "ack", str(wid), "--org", "demo-police", "--status", "acting",
+                "--now", "2026-01-05T12:00:00Z")
+        n = len(self.recipients(wid))
+        self.assertEqual(figure(), (within0 + 1, due0 + n))
+
     def test_bad_documents_are_refused_and_nothing_written(self):
         before = self.ok("warning", "list", "--json").json()
         cases = [

@@ -4,7 +4,7 @@
  * scripts/fuzz.sh; regenerate the seed after changing packs/default (with the library
  * of a Meson build in build/) with
  *   cc -std=c17 -D_GNU_SOURCE -Iinclude/bulwark -Isrc/base tests/fuzz/bundle_pack.c \
- *      build/src/libbulwark.a -ljansson -lsqlite3 -lproj -lm -lpthread -o /tmp/bundle_pack &&
+ *      build/src/libbulwark.a -ljansson -lsqlite3 -lproj -lsodium -lxml2 -lm -lpthread -o /tmp/bundle_pack &&
  *   /tmp/bundle_pack packs/default > tests/fuzz/corpus/pack/default-bundle.json
  */
 #include "alloc.h"

@@ -44,6 +44,8 @@ CREATE TABLE warning (
     national    INTEGER NOT NULL CHECK (national IN (0, 1)),
     version     INTEGER NOT NULL DEFAULT 1,
     doc         TEXT NOT NULL,
+    event       TEXT NOT NULL,
+    headline    TEXT,
     ack_minutes INTEGER NOT NULL CHECK (ack_minutes > 0),
     drafted_by  TEXT NOT NULL,
     approved_by TEXT,
