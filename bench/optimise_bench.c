@@ -190,6 +190,9 @@ int main(int argc, char **argv)
         snprintf(line, sizeof line, "(no solution file)");
     printf("cbc: objective %.6f  time %.3f s (limit %g s)  status \"%s\"\n", cbc_obj, t_cbc,
            cbc_sec, line);
+    if (strstr(line, "no integer solution"))
+        printf("note: CBC found no integer solution within its limit; its objective above is "
+               "the LP relaxation, an upper bound, not a portfolio\n");
     printf("ratios: objective bulwark/cbc %.5f  time bulwark/cbc %.5f (%.2f %%)\n",
            r.benefit / cbc_obj, (t_build + t_solve) / t_cbc,
            100 * (t_build + t_solve) / t_cbc);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# share_bench.sh — the information-sharing network under load (issue 7): with wrk on
+# share_bench.sh — the information-sharing network under load (issue 5): with wrk on
 # 127.0.0.1, authenticated GET /api/v1/warnings (20 warnings of mixed TLP, as an operator
 # who sees 16 of them), GET /api/v1/sites/{id} and POST /api/v1/warnings/{id}/ack (a wrk
 # Lua script rotating over the API tokens of NORGS recipient organisations, so that every
@@ -12,7 +12,7 @@
 #                             [WRK_THREADS] [NORGS] [BIG]
 #   defaults: build/src/cli/bulwark 10 50 2 1 100 10000
 # Needs wrk (Debian package wrk), curl and python3. Works in a temporary directory.
-# Goals (issue 7): >= 20,000 GET/s and >= 2,000 ack writes/s with p99 < 20 ms and no
+# Goals (issue 5): >= 20,000 GET/s and >= 2,000 ack writes/s with p99 < 20 ms and no
 # errors; the BIG-recipient warning resolved, stored and its deliveries queued in < 1 s.
 set -eu
 cd "$(dirname "$0")/.."

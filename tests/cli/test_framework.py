@@ -223,7 +223,10 @@ class TestComputed(FrameworkCase):
             "soft-plan-invacuation": ("A9.2", 0, 4),
             "soft-plan-lockdown": ("A9.2", 0, 4),
             "soft-plan-communication": ("A9.2", 0, 4),
+            # No warning was issued in the fixture: nothing owed, not available.
+            "warnings-acknowledged": ("A7.2", 0, 0),
         })
+        self.assertFalse(by["warnings-acknowledged"]["available"])
         self.assertAlmostEqual(by["designated-assessed"]["share"], 2 / 3)
         self.assertEqual(by["soft-plan-evacuation"]["answer"], 2)
         self.assertIsNone(by["sites-no-contact"]["answer"])
