@@ -8,8 +8,11 @@
  * the entry to srv_auditq_push (bw_store_set_read_audit), which copies it into a queue;
  * this thread appends the queue every BATCH_MS in one transaction, entry by entry with
  * its own actor, so the hash chain is exactly what one append per read would have made,
- * only later by at most a batch interval. Writes never come here: their entries commit
- * with them. A crash may lose the entries of the reads of the last interval; a push into
+ * only later by at most a batch interval. Identical reads queued close together (the
+ * same actor, organisation, action, object and items, as a client polling its list
+ * makes) are folded into one entry whose detail counts them ("reads": N), so a busy
+ * reader costs one entry per batch, not one per request. Writes never come here: their
+ * entries commit with them. A crash may lose the entries of the reads of the last interval; a push into
  * a full queue waits for the next batch rather than dropping anything.
  *
  * The same thread runs a passive WAL checkpoint every CHECKPOINT_MS: the request
@@ -33,7 +36,11 @@
 
 struct entry {
     char *actor, *org, *action, *kind, *object, *tlp, *detail;
+    unsigned long reads; /* identical reads folded into this entry */
 };
+
+/* How many of the latest queued entries a new one is compared with for folding. */
+#define FOLD_WINDOW 16
 
 struct srv_auditq {
     pthread_mutex_t lock;
@@ -62,14 +69,30 @@ static void entry_free(struct entry *e)
     bw_free(e->detail);
 }
 
+static int same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 void srv_auditq_push(void *ud, const char *actor, const char *org, const struct bw_audit_entry *e)
 {
     struct srv_auditq *q = ud;
     struct entry x = {dup_or_null(actor), dup_or_null(org), dup_or_null(e->action),
                       dup_or_null(e->kind), dup_or_null(e->object), dup_or_null(e->tlp),
-                      dup_or_null(e->detail)};
+                      dup_or_null(e->detail), 1};
 
     pthread_mutex_lock(&q->lock);
+    for (size_t i = q->n; i > 0 && i + FOLD_WINDOW > q->n; i--) {
+        struct entry *o = &q->v[i - 1];
+        if (same(o->actor, x.actor) && same(o->org, x.org) && same(o->action, x.action) &&
+            same(o->kind, x.kind) && same(o->object, x.object) && same(o->tlp, x.tlp) &&
+            same(o->detail, x.detail)) {
+            o->reads++;
+            pthread_mutex_unlock(&q->lock);
+            entry_free(&x);
+            return;
+        }
+    }
     while (q->n == QUEUE_MAX && !q->stop)
         pthread_cond_wait(&q->room, &q->lock);
     if (q->n == q->cap) {
@@ -101,9 +124,19 @@ static void append(struct srv_auditq *q, struct entry *v, size_t n)
     rc = bw_store_begin(q->store);
     for (size_t i = 0; !rc && i < n; i++) {
         struct bw_audit_entry e = {v[i].action, v[i].kind, v[i].object, v[i].tlp, v[i].detail};
+        char *folded = NULL;
+        /* A folded entry's detail object gains "reads": N. */
+        if (v[i].reads > 1 && v[i].detail && strlen(v[i].detail) >= 2 &&
+            (folded = bw_malloc(strlen(v[i].detail) + 32))) {
+            size_t len = strlen(v[i].detail) - 1; /* without the closing brace */
+            memcpy(folded, v[i].detail, len);
+            snprintf(folded + len, 32, "%s\"reads\":%lu}", len > 1 ? "," : "", v[i].reads);
+            e.detail = folded;
+        }
         rc = bw_store_set_actor(q->store, v[i].actor, v[i].org);
         if (!rc)
             rc = bw_store_audit_append(q->store, &e, &d);
+        bw_free(folded);
     }
     if (!rc && bw_store_commit(q->store) == BW_OK)
         return;

@@ -7,6 +7,7 @@ against the OASIS schema and its signature with `bulwark verify-cap` against the
 served at /.well-known; the Atom feed is parsed with Python's XML library.
 """
 
+import json
 import os
 import subprocess
 import tempfile
@@ -217,6 +218,20 @@ class SharingTest(bwapi.unittest.TestCase):
                 break
             time.sleep(0.05)
         self.assertIn(("ana", "warning.list"), rows)
+        # Every read is counted: identical reads close together may share one entry
+        # whose detail says how many ("reads"), so the reads sum to the requests made.
+        before = self.srv.sql("SELECT max(id) FROM audit")[0][0]
+        for _ in range(20):
+            self.assertEqual(self.req("GET", "/api/v1/warnings", "bob").status, 200)
+        total = 0
+        for _ in range(100):
+            rows = self.srv.sql("SELECT detail FROM audit WHERE id > ? AND actor='bob' AND "
+                                "action='warning.list'", (before,))
+            total = sum(json.loads(d).get("reads", 1) for (d,) in rows)
+            if total >= 20:
+                break
+            time.sleep(0.05)
+        self.assertEqual(total, 20)
         rc, out, err = bwapi.cli(["audit", "verify"], self.srv.db, check=False)
         self.assertEqual(rc, 0, out + err)
 
