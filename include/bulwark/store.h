@@ -787,6 +787,23 @@ typedef void (*bw_read_audit_fn)(void *ud, const char *actor, const char *org,
 void bw_store_set_read_audit(bw_store *s, bw_read_audit_fn fn, void *ud);
 
 /**
+ * Two numbers that change whenever the database may have changed: [0] counts the commits
+ * of every handle of this process, [1] is SQLite's data_version (commits of other
+ * connections, other processes included). Equal generations before two reads mean the
+ * second would find what the first found, but for the clock: a server caches reads on it.
+ */
+int bw_store_generation(bw_store *s, uint64_t gen[2]);
+
+/**
+ * Records a read of audited items that was served without a store read (from a cache):
+ * the entry the read itself would have made (action, kind, the worst TLP marking read,
+ * detail {"ids":[...]}), through the handle's read sink (bw_store_set_read_audit) when it
+ * has one.
+ */
+int bw_store_audit_read(bw_store *s, const char *action, const char *kind, int tlp,
+                        const char *detail, struct bw_diag *d);
+
+/**
  * A passive WAL checkpoint (copies what it can without waiting for readers or writers).
  * With bw_store_set_autocheckpoint(s, 0) a handle's commits never run one themselves,
  * so a server can keep checkpoints (and their disk flushes) off its request threads.

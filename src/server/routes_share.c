@@ -19,9 +19,11 @@
 #include "warning.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Parses x->params[0] as an id; answers 400 and returns 0 when it is not one. */
 static int param_id(struct srv_ctx *x, int64_t *id)
@@ -86,21 +88,184 @@ static int on_warning(void *ud, const struct bw_warning *w)
     return to_array(ud, bw_warning_json(w, 0));
 }
 
+/*
+ * The warning list is what clients poll. A caller's list is kept for up to LIST_TTL_S
+ * seconds and served again while the database's generation is unchanged (no commit by
+ * this process, none by another: bw_store_generation) — the same bytes the store read
+ * would give but for the clock, which the time limit bounds (a deadline passing). A
+ * list served from the cache still leaves its audit entry (bw_store_audit_read), the very
+ * entry the read would have made. Keyed by user and state filter: what a caller may read
+ * depends only on who it is.
+ */
+#define LIST_SLOTS 64
+#define LIST_TTL_S 1.0
+
+struct list_slot {
+    int64_t user;
+    int status;
+    uint64_t gen[2];
+    double at;
+    char *body, *audit;  /* the answer; the audit entry's detail, or NULL */
+    size_t len;
+    int worst;           /* the worst TLP marking read */
+};
+
+struct srv_list_cache {
+    pthread_mutex_t lock;
+    struct list_slot slot[LIST_SLOTS];
+};
+
+struct srv_list_cache *srv_list_cache_new(void)
+{
+    struct srv_list_cache *c = bw_calloc(1, sizeof *c);
+    if (c)
+        pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+void srv_list_cache_free(struct srv_list_cache *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < LIST_SLOTS; i++) {
+        bw_free(c->slot[i].body);
+        bw_free(c->slot[i].audit);
+    }
+    pthread_mutex_destroy(&c->lock);
+    bw_free(c);
+}
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The slot of (user, status), or the one to replace; under the lock. */
+static struct list_slot *list_slot(struct srv_list_cache *c, int64_t user, int status)
+{
+    size_t h = ((size_t)user * 31u + (size_t)(status + 1)) % LIST_SLOTS;
+    return &c->slot[h];
+}
+
+/* Serves the list from the cache when it is current; 1 when answered. */
+static int list_cached(struct srv_ctx *x, int status, const uint64_t gen[2])
+{
+    struct list_slot *sl;
+    char *body = NULL, *audit = NULL;
+    size_t len = 0;
+    int worst = 0, hit = 0;
+
+    if (!x->lists)
+        return 0;
+    pthread_mutex_lock(&x->lists->lock);
+    sl = list_slot(x->lists, x->who.user_id, status);
+    if (sl->body && sl->user == x->who.user_id && sl->status == status &&
+        sl->gen[0] == gen[0] && sl->gen[1] == gen[1] && mono_s() - sl->at < LIST_TTL_S) {
+        body = bw_malloc(sl->len + 1);
+        audit = sl->audit ? bw_strndup(sl->audit, strlen(sl->audit)) : NULL;
+        if (body && (audit || !sl->audit)) {
+            memcpy(body, sl->body, sl->len + 1);
+            len = sl->len;
+            worst = sl->worst;
+            hit = 1;
+        }
+    }
+    pthread_mutex_unlock(&x->lists->lock);
+    if (hit) {
+        struct bw_diag d;
+        bw_diag_clear(&d);
+        if (audit && bw_store_audit_read(x->store, "warning.list", "warning", worst, audit, &d)) {
+            bw_free(audit);
+            bw_free(body);
+            return 0; /* read it again: the store's read makes its own entry */
+        }
+        bw_http_response_set_body(x->res, body, len, "application/json");
+        x->res->status = 200;
+        body = NULL;
+    }
+    bw_free(audit);
+    bw_free(body);
+    return hit;
+}
+
+/* Keeps the answer just made for (caller, status) with the audit entry it made. */
+static void list_keep(struct srv_ctx *x, int status, const uint64_t gen[2], json_t *arr)
+{
+    struct bw_buf ids;
+    struct list_slot *sl;
+    size_t i;
+    json_t *w;
+    int worst = 0, n = 0;
+    char *body, *audit = NULL;
+
+    if (!x->lists || x->res->status != 200 || !x->res->body)
+        return;
+    bw_buf_init(&ids, 1u << 20);
+    json_array_foreach(arr, i, w) {
+        int t = BW_TLP_RED;
+        if (bw_tlp_parse(json_string_value(json_object_get(w, "tlp")), NULL, NULL, &t) ||
+            !bw_tlp_audited(t))
+            continue;
+        bw_buf_printf(&ids, "%s%lld", n++ ? "," : "",
+                      (long long)json_integer_value(json_object_get(w, "id")));
+        if (t > worst)
+            worst = t;
+    }
+    if (n) {
+        struct bw_buf det;
+        bw_buf_init(&det, 1u << 21);
+        if (bw_buf_printf(&det, "{\"ids\":[%s]}", bw_buf_cstr(&ids)) == BW_OK)
+            audit = bw_strndup(det.p, det.len);
+        bw_buf_release(&det);
+    }
+    bw_buf_release(&ids);
+    body = bw_malloc(x->res->body_len + 1);
+    if (!body || (n && !audit)) {
+        bw_free(body);
+        bw_free(audit);
+        return;
+    }
+    memcpy(body, x->res->body, x->res->body_len);
+    body[x->res->body_len] = 0;
+    pthread_mutex_lock(&x->lists->lock);
+    sl = list_slot(x->lists, x->who.user_id, status);
+    bw_free(sl->body);
+    bw_free(sl->audit);
+    *sl = (struct list_slot){x->who.user_id, status, {gen[0], gen[1]}, mono_s(), body, audit,
+                             x->res->body_len, worst};
+    pthread_mutex_unlock(&x->lists->lock);
+}
+
 static void warnings_list(struct srv_ctx *x)
 {
     const char *st = bw_http_query(x->req, "status");
-    json_t *arr = json_array();
+    json_t *arr;
     struct bw_diag d;
-    int status = -1, rc;
+    uint64_t gen[2];
+    int status = -1, rc, cacheable;
 
     bw_diag_clear(&d);
     if (st && bw_warning_status_parse(st, &d, &status)) {
-        json_decref(arr);
         srv_diag(x, BW_EINVAL, &d);
         return;
     }
+    /* The generation is read before the list, so a commit in between makes the kept
+     * answer stale rather than served. */
+    cacheable = bw_store_generation(x->store, gen) == BW_OK;
+    if (cacheable && list_cached(x, status, gen))
+        return;
+    arr = json_array();
     rc = arr ? bw_store_warnings_each(x->store, &x->who, status, 0, on_warning, arr) : BW_ENOMEM;
+    if (!rc)
+        json_incref(arr);
     answer_list(x, rc, arr, "warnings", "warnings");
+    if (!rc) {
+        if (cacheable)
+            list_keep(x, status, gen, arr);
+        json_decref(arr);
+    }
 }
 
 static void warning_draft(struct srv_ctx *x)

@@ -45,6 +45,7 @@ struct bw_server {
     int nstores;
     bw_pack *pack;  /* loaded once at start; read-only and shared by the workers */
     srv_auditq *auditq; /* the audit entries of reads, appended in batches (auditq.c) */
+    struct srv_list_cache *lists; /* recent warning lists (routes_share.c) */
     char *key_dir;
     struct srv_delivery *delivery; /* the webhook and escalation worker (delivery.c) */
     struct srv_events *events;     /* the server-sent events hub (events.c) */
@@ -419,6 +420,7 @@ static void handle(void *ud, const struct bw_http_request *req, struct bw_http_r
         goto out;
     }
     x.pack = srv->pack;
+    x.lists = srv->lists;
     x.key_dir = srv->key_dir;
     x.public_url = srv->o.public_url;
     x.events = srv->events;
@@ -570,6 +572,7 @@ int bw_server_start(const struct bw_server_options *o, char err[256], bw_server 
         if (rc)
             goto fail;
     }
+    srv->lists = srv_list_cache_new();
     if (srv_auditq_start(srv->db, o->sync_full, &srv->auditq)) {
         snprintf(err, 256, "%s: cannot start the audit writer", srv->db);
         rc = BW_ESTORE;
@@ -591,6 +594,7 @@ fail:
     srv_events_stop(srv->events);
     srv_delivery_stop(srv->delivery);
     srv_auditq_stop(srv->auditq);
+    srv_list_cache_free(srv->lists);
     if (srv->own_log)
         fclose(srv->log);
     pthread_mutex_destroy(&srv->lock);
@@ -624,6 +628,7 @@ void bw_server_stop(bw_server *s)
     }
     /* Last: it appends what the workers read until they stopped. */
     srv_auditq_stop(s->auditq);
+    srv_list_cache_free(s->lists);
     if (s->own_log)
         fclose(s->log);
     else

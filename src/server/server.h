@@ -72,6 +72,7 @@ struct srv_ctx {
     const char *key_dir;         /**< where the CAP signing key lives */
     const char *public_url;      /**< base URL for links in the public feed, or NULL */
     struct srv_events *events;   /**< the server-sent events hub (events.c) */
+    struct srv_list_cache *lists; /**< recent warning lists by caller (routes_share.c) */
 };
 
 /** One row of the router. */
@@ -130,6 +131,14 @@ int srv_body_check(struct srv_ctx *x);
  * (the record's state does not allow it), 400 for other bad input, 500 otherwise.
  */
 void srv_diag(struct srv_ctx *x, int rc, const struct bw_diag *d);
+
+/* ---- the warning lists' cache (routes_share.c) ------------------------------------------- */
+
+struct srv_list_cache;
+/** A cache of the warning lists recently answered, per caller; NULL when out of memory
+ *  (the routes then read every time). */
+struct srv_list_cache *srv_list_cache_new(void);
+void srv_list_cache_free(struct srv_list_cache *c);
 
 /* ---- the audit writer of reads (auditq.c) ---------------------------------------------- */
 

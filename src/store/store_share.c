@@ -178,6 +178,27 @@ static void readlog_add(struct readlog *l, const struct bw_item *it)
         l->worst = it->tlp;
 }
 
+/* The entry of a read of audited items: through the handle's read sink, or appended. */
+static int audit_read(bw_store *s, const struct bw_audit_entry *e, struct bw_diag *d)
+{
+    void *ud;
+    bw_read_audit_fn fn = bw_sq_read_audit(s, &ud);
+    const char *org, *actor;
+
+    if (!fn)
+        return bw_store_audit_append(s, e, d);
+    actor = bw_sq_actor(s, &org);
+    fn(ud, actor, org, e);
+    return BW_OK;
+}
+
+int bw_store_audit_read(bw_store *s, const char *action, const char *kind, int tlp,
+                        const char *detail, struct bw_diag *d)
+{
+    struct bw_audit_entry e = {action, kind, NULL, bw_tlp_name(tlp), detail};
+    return audit_read(s, &e, d);
+}
+
 /* Appends the read entry when audited items were read; frees the log. */
 static int readlog_flush(bw_store *s, struct readlog *l, const char *action, const char *kind,
                          int64_t single)
@@ -197,15 +218,8 @@ static int readlog_flush(bw_store *s, struct readlog *l, const char *action, con
         }
         rc = bw_buf_printf(&det, "{\"ids\":[%s]}", bw_buf_cstr(&l->ids));
         e.detail = det.p;
-        if (!rc) {
-            void *ud;
-            bw_read_audit_fn fn = bw_sq_read_audit(s, &ud);
-            const char *org, *actor = bw_sq_actor(s, &org);
-            if (fn)
-                fn(ud, actor, org, &e);
-            else
-                rc = bw_store_audit_append(s, &e, &d);
-        }
+        if (!rc)
+            rc = audit_read(s, &e, &d);
         bw_buf_release(&det);
     }
     bw_buf_release(&l->ids);

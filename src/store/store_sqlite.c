@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 
 /* Most statements bw_sq_cached keeps per handle. */
@@ -49,6 +50,9 @@
  * handle at a time (store.h), so it is never taken twice by one thread.
  */
 static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
+
+/* Commits made by the handles of this process (bw_store_generation). */
+static _Atomic uint64_t commits;
 
 enum stmt_id {
     ST_SITE_INSERT,
@@ -213,6 +217,20 @@ bw_read_audit_fn bw_sq_read_audit(bw_store *s, void **ud)
     return s->read_fn;
 }
 
+int bw_store_generation(bw_store *s, uint64_t gen[2])
+{
+    sqlite3_stmt *q = bw_sq_cached(s, "PRAGMA data_version");
+    int rc;
+
+    if (!q)
+        return BW_ESTORE;
+    gen[0] = commits;
+    rc = sqlite3_step(q) == SQLITE_ROW ? BW_OK : BW_ESTORE;
+    gen[1] = rc ? 0 : (uint64_t)sqlite3_column_int64(q, 0);
+    bw_sq_release(s, q);
+    return rc;
+}
+
 int bw_store_checkpoint(bw_store *s)
 {
     int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
@@ -375,8 +393,10 @@ int bw_store_commit(bw_store *s)
         snprintf(sql, sizeof sql, "RELEASE bw%d", s->in_tx - 1);
     if (bw_sq_exec(s, sql))
         return BW_ESTORE;
-    if (--s->in_tx == 0)
+    if (--s->in_tx == 0) {
+        commits++;
         pthread_mutex_unlock(&writer);
+    }
     return BW_OK;
 }
 
