@@ -584,10 +584,6 @@ struct bw_bbox; /* geo.h */
 /** Every site whose location lies in box @p b (through the R*Tree), in no set order. */
 int bw_store_sites_in_box(bw_store *s, const struct bw_bbox *b,
                           int (*cb)(void *ud, const struct bw_area_site *site), void *ud);
-/** Every site whose category is one of @p categories (targeting without an area). */
-int bw_store_sites_in_categories(bw_store *s, const char *const *categories, size_t n,
-                                 int (*cb)(void *ud, const struct bw_area_site *site),
-                                 void *ud);
 
 /** Drafts a warning (w->item.tlp, author, author_user, author_org, national, doc,
  *  ack_minutes, drafted_by set); @p named are the named users and organisations kept as

@@ -637,7 +637,6 @@ int bw_warning_to_cap(const struct bw_warning *w, const struct bw_warning_doc *d
         return BW_ENOMEM;
     memset(out, 0, sizeof *out);
     memset(info, 0, sizeof *info);
-    (void)sender;
     snprintf(buf, sizeof buf, "bulwark.%s.w%lld.%lld", w->item.author_org,
              (long long)w->item.id, (long long)seq);
     for (char *c = buf; *c; c++)
@@ -881,9 +880,10 @@ static double mono(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* "sender,identifier,sent" of every earlier CAP message of warning @p id. */
-static int references_of(bw_store *s, int64_t id, int64_t last, struct bw_arena *a,
-                         const char **out)
+/* "sender,identifier,sent" of every earlier CAP message of warning @p id (all sent by
+ * @p sender; the store keeps each message's identifier and sent time beside its bytes). */
+static int references_of(bw_store *s, int64_t id, int64_t last, const char *sender,
+                         struct bw_arena *a, const char **out)
 {
     struct bw_buf b;
     int rc = BW_OK;
@@ -895,16 +895,10 @@ static int references_of(bw_store *s, int64_t id, int64_t last, struct bw_arena 
     for (int64_t q = 1; !rc && q <= last; q++) {
         struct bw_warning_cap c;
         struct bw_arena t;
-        struct bw_cap_alert al;
-        struct bw_diag dd;
         bw_arena_init(&t, 0);
-        bw_diag_clear(&dd);
         rc = bw_store_warning_cap_get(s, NULL, 0, id, q, &t, &c);
         if (!rc)
-            rc = bw_cap_parse(c.xml, c.xml_len, "stored CAP", &t, &al, &dd);
-        if (!rc)
-            rc = bw_buf_printf(&b, "%s%s,%s,%s", q > 1 ? " " : "", al.sender, al.identifier,
-                               al.sent);
+            rc = bw_buf_printf(&b, "%s%s,%s,%s", q > 1 ? " " : "", sender, c.identifier, c.sent);
         bw_arena_release(&t);
     }
     if (!rc && !(*out = adup(a, bw_buf_cstr(&b))))
@@ -983,7 +977,7 @@ int bw_warning_publish(bw_store *s, const bw_pack *p, const struct bw_principal 
         for (char *c = sender; *c; c++)
             if (*c == ' ' || *c == ',' || *c == '<' || *c == '&')
                 *c = '_';
-        rc = references_of(s, id, last, a, &refs);
+        rc = references_of(s, id, last, sender, a, &refs);
         if (!rc)
             rc = bw_warning_to_cap(&w, &doc, sender, last + 1,
                                    action == BW_WSTEP_ISSUE    ? BW_CAP_MSG_ALERT

@@ -70,21 +70,25 @@ int cli_usage(const char *usage, const char *why)
     return 2;
 }
 
-/* Attributes the handle's writes to "cli:<login name>" in the audit log: the account
- * from the password database, else $USER, else the numeric user id. */
-static int set_cli_actor(bw_store *s)
+const char *cli_actor(char out[CLI_ACTOR_SIZE])
 {
     const struct passwd *pw = getpwuid(geteuid());
     const char *user = getenv("USER");
-    char actor[300];
 
     if (pw && pw->pw_name && *pw->pw_name)
-        snprintf(actor, sizeof actor, "cli:%.256s", pw->pw_name);
+        snprintf(out, CLI_ACTOR_SIZE, "cli:%.256s", pw->pw_name);
     else if (user && *user)
-        snprintf(actor, sizeof actor, "cli:%.256s", user);
+        snprintf(out, CLI_ACTOR_SIZE, "cli:%.256s", user);
     else
-        snprintf(actor, sizeof actor, "cli:uid%lu", (unsigned long)geteuid());
-    return bw_store_set_actor(s, actor, NULL);
+        snprintf(out, CLI_ACTOR_SIZE, "cli:uid%lu", (unsigned long)geteuid());
+    return out;
+}
+
+/* Attributes the handle's writes to cli_actor() in the audit log. */
+static int set_cli_actor(bw_store *s)
+{
+    char actor[CLI_ACTOR_SIZE];
+    return bw_store_set_actor(s, cli_actor(actor), NULL);
 }
 
 int cli_open(const char *db, int need_pack, bw_store **s, bw_pack **pack)
@@ -317,4 +321,26 @@ int cli_service(const bw_pack *p, const char *name, int *out)
             return 0;
         }
     return cli_failf("unknown service '%s' (see bulwark taxonomy list)", name);
+}
+
+int cli_principal(bw_store *s, const char *name, struct bw_arena *a, struct bw_principal *p,
+                  struct bw_diag *d)
+{
+    struct bw_user u;
+    int rc = bw_store_user_get(s, name, a, &u);
+
+    if (rc == BW_ENOTFOUND)
+        return bw_diag_set(d, rc, "as", "no user '%s'", name ? name : "");
+    if (rc)
+        return bw_diag_set(d, rc, "as", "reading user '%s'", name ? name : "");
+    if (u.disabled)
+        return bw_diag_set(d, BW_EDENIED, "as", "user '%s' is disabled", name);
+    memset(p, 0, sizeof *p);
+    p->user_id = u.id;
+    p->user = u.name;
+    p->org = u.org;
+    p->role = u.role;
+    p->token_id = -1;
+    p->token_kind = "cli";
+    return BW_OK;
 }

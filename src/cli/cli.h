@@ -134,6 +134,19 @@ json_t *cli_run_json(const struct bw_assess_run *r);
  */
 int cli_read_file(const char *path, size_t max, char **out, size_t *n);
 
+/** Room for cli_actor's name. */
+#define CLI_ACTOR_SIZE 300
+/** Who the command line acts as: "cli:<login name>" (the account from the password
+ *  database, else $USER, else the numeric user id), written into @p out. */
+const char *cli_actor(char out[CLI_ACTOR_SIZE]);
+
+/**
+ * The principal of account @p name (strings in @p a): what `--as USER` acts as. BW_OK;
+ * BW_ENOTFOUND or BW_EDENIED (disabled) with @p d naming the account; a store error.
+ */
+int cli_principal(bw_store *s, const char *name, struct bw_arena *a, struct bw_principal *p,
+                  struct bw_diag *d);
+
 /** Reads the pack at @p dir and stores it in @p s (inside its own transaction). Prints
  *  errors and returns 1 on failure; on success *out is the parsed pack. */
 int cli_store_pack(bw_store *s, const char *dir, bw_pack **out);

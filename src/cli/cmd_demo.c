@@ -431,19 +431,10 @@ static int add_framework(struct demo *x, const char *text, size_t n)
 /* The principal of demo user @p name (strings in the demo's arena). */
 static int demo_user(struct demo *x, const char *name, struct bw_principal *p)
 {
-    struct bw_user u;
-    int rc = bw_store_user_get(x->s, name, &x->a, &u);
-
-    if (rc)
-        return bw_diag_set(&x->d, rc, "as", "no demo user '%s'", name ? name : "");
-    memset(p, 0, sizeof *p);
-    p->user_id = u.id;
-    p->user = u.name;
-    p->org = u.org;
-    p->role = u.role;
-    p->token_id = -1;
-    p->token_kind = "demo";
-    return BW_OK;
+    int rc = cli_principal(x->s, name, &x->a, p, &x->d);
+    if (!rc)
+        p->token_kind = "demo";
+    return rc;
 }
 
 static int demo_users(struct demo *x, const char *text, size_t n)

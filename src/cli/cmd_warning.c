@@ -18,7 +18,6 @@
 
 #include <libgen.h>
 #include <math.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -70,36 +69,16 @@ struct wopts {
 static int load_as(bw_store *s, const char *name, struct bw_arena *a, struct bw_principal *p,
                    const struct bw_principal **who)
 {
-    struct bw_user u;
-    int rc;
+    struct bw_diag d;
 
     *who = NULL;
     if (!name)
         return 0;
-    rc = bw_store_user_get(s, name, a, &u);
-    if (rc == BW_ENOTFOUND)
-        return cli_failf("--as: no user '%s'", name);
-    if (rc)
-        return cli_failf("--as: reading user '%s': %s", name, bw_strerror(rc));
-    if (u.disabled)
-        return cli_failf("--as: user '%s' is disabled", name);
-    memset(p, 0, sizeof *p);
-    p->user_id = u.id;
-    p->user = u.name;
-    p->org = u.org;
-    p->role = u.role;
-    p->token_id = -1;
-    p->token_kind = "cli";
+    bw_diag_clear(&d);
+    if (cli_principal(s, name, a, p, &d))
+        return cli_fail(&d);
     *who = p;
     return 0;
-}
-
-static const char *cli_actor(char buf[96])
-{
-    struct passwd *pw = getpwuid(geteuid());
-    const char *n = pw && pw->pw_name ? pw->pw_name : getenv("USER");
-    snprintf(buf, 96, "cli:%s", n && *n ? n : "unknown");
-    return buf;
 }
 
 static int parse_id(const char *v, int64_t *id)
@@ -334,7 +313,7 @@ int cmd_warning(int argc, char **argv)
     const struct bw_principal *who = NULL;
     struct bw_arena a;
     struct bw_diag d;
-    char *pos[4], *end, actor[96], dbdir[4096];
+    char *pos[4], *end, actor[CLI_ACTOR_SIZE], dbdir[4096];
     const char *verb;
     int npos = 0, c, rc = 0;
     int64_t id = 0;

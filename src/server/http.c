@@ -112,30 +112,6 @@ const char *bw_http_query(const struct bw_http_request *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-void bw_http_response_init(struct bw_http_response *res)
-{
-    memset(res, 0, sizeof *res);
-    res->status = 500;
-}
-
-void bw_http_response_set_body(struct bw_http_response *res, char *body, size_t n,
-                               const char *content_type)
-{
-    bw_free(res->body);
-    res->body = body;
-    res->body_len = n;
-    res->content_type = content_type;
-}
-
-void bw_http_response_header(struct bw_http_response *res, const char *name, const char *value)
-{
-    if (res->nheaders >= BW_HTTP_RESPONSE_HEADERS_MAX)
-        return;
-    res->header_names[res->nheaders] = name;
-    snprintf(res->header_values[res->nheaders], sizeof res->header_values[0], "%s", value);
-    res->nheaders++;
-}
-
 void bw_http_response_release(struct bw_http_response *res)
 {
     bw_free(res->body);

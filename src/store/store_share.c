@@ -1550,22 +1550,6 @@ int bw_store_sites_in_box(bw_store *s, const struct bw_bbox *b,
     return area_walk(s, q, cb, ud);
 }
 
-int bw_store_sites_in_categories(bw_store *s, const char *const *categories, size_t n,
-                                 int (*cb)(void *ud, const struct bw_area_site *site),
-                                 void *ud)
-{
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_stmt *q = prep(s, "SELECT " AREA_COLS "FROM site s WHERE s.category=?1");
-        int rc;
-        if (!q)
-            return BW_ESTORE;
-        bw_sq_bind_text(q, 1, categories[i]);
-        if ((rc = area_walk(s, q, cb, ud)))
-            return rc;
-    }
-    return BW_OK;
-}
-
 int bw_sq_shared_sites(bw_store *s, const struct bw_principal *who,
                        int (*row)(sqlite3_stmt *q, void *ctx), void *ctx)
 {

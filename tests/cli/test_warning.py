@@ -241,6 +241,15 @@ class WarningTest(bwcli.CliTestCase):
         self.assertIn("line 1", r.err)
         self.assertEqual(self.ok("warning", "list", "--json").json(), before)
 
+    def test_bad_usage(self):
+        for args, needle in ((["warning", "approve", "1"], "--as USER"),
+                             (["warning", "frobnicate"], "unknown step"),
+                             (["warning", "issue", "x1"], "not a warning id"),
+                             (["serve", "--sync", "sometimes"], "normal or full")):
+            r = self.bw(*args)
+            self.assertNotEqual(r.rc, 0, r)
+            self.assertIn(needle, r.err)
+
     def test_import_refuses_entities(self):
         laughs = self.write("laughs.xml", '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol '
                             '"lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'

@@ -5,8 +5,8 @@
  * takes), src/server/server.c, linked with every file of src/server but http.c.
  *
  * The harness stands in for the libmicrohttpd adapter (http.c): a request is a body and
- * a Content-Type chosen by the input's first byte; responses are built with the same
- * semantics as http.c's (status, body, headers). Listening, streaming and starting a
+ * a Content-Type chosen by the input's first byte; responses are built by the server's
+ * own http_response.c (linked like the rest of src/server). Listening, streaming and starting a
  * server are never reached from these two functions and answer BW_EIO here.
  *
  * Invariants:
@@ -45,30 +45,6 @@ const char *bw_http_query(const struct bw_http_request *r, const char *name)
     (void)r;
     (void)name;
     return NULL;
-}
-
-void bw_http_response_init(struct bw_http_response *res)
-{
-    memset(res, 0, sizeof *res);
-    res->status = 500;
-}
-
-void bw_http_response_set_body(struct bw_http_response *res, char *body, size_t n,
-                               const char *content_type)
-{
-    bw_free(res->body);
-    res->body = body;
-    res->body_len = n;
-    res->content_type = content_type;
-}
-
-void bw_http_response_header(struct bw_http_response *res, const char *name, const char *value)
-{
-    if (res->nheaders >= BW_HTTP_RESPONSE_HEADERS_MAX)
-        return;
-    res->header_names[res->nheaders] = name;
-    snprintf(res->header_values[res->nheaders], sizeof res->header_values[0], "%s", value);
-    res->nheaders++;
 }
 
 void bw_http_response_release(struct bw_http_response *res)
